@@ -1,0 +1,1 @@
+namespace Pipeline.Cli; static class Program { static int Main() => 0; }
