@@ -1,0 +1,34 @@
+using static TorchSharp.torch;
+
+namespace Pipeline.Policy.Model;
+
+/// <summary>Additive attention masks and matching positions for batches with padding.</summary>
+public static class AttentionMasks
+{
+    /// <summary>A large finite negative instead of −∞: a padded query row whose keys are all masked then
+    /// softmaxes to a harmless uniform row instead of NaN, which would otherwise leak into the cache.</summary>
+    public const float Blocked = -1e9f;
+
+    /// <summary>Causal mask over keys, for the last <paramref name="queries"/> positions of <paramref name="keyMask"/>.</summary>
+    /// <param name="keyMask">(B, S) bool, true where a key is a real token</param>
+    /// <returns>(B, 1, T, S) float: 0 where attention is allowed, <see cref="Blocked"/> elsewhere</returns>
+    public static Tensor Causal(Tensor keyMask, long queries)
+    {
+        using var scope = NewDisposeScope();
+        long s = keyMask.shape[1];
+        var queryPositions = arange(s - queries, s).unsqueeze(1);      // (T, 1)
+        var keyPositions = arange(s).unsqueeze(0);                      // (1, S)
+        var causal = keyPositions.le(queryPositions);                  // (T, S)
+        var allowed = causal.unsqueeze(0) & keyMask.unsqueeze(1);       // (B, T, S)
+        var additive = zeros(allowed.shape).masked_fill(allowed.logical_not(), Blocked);
+        return additive.unsqueeze(1).MoveToOuterDisposeScope();         // (B, 1, T, S)
+    }
+
+    /// <summary>Position of each token counted over real tokens only, so a left-padded prompt starts at 0.</summary>
+    /// <param name="keyMask">(B, S) bool</param>
+    public static Tensor Positions(Tensor keyMask)
+    {
+        using var scope = NewDisposeScope();
+        return (keyMask.to(int64).cumsum(1) - 1).clamp_min(0).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,26 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Policy.Model;
+
+/// <summary>Root-mean-square layer norm (Zhang &amp; Sennrich 2019), as in Llama: no mean subtraction, no bias.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    readonly Parameter weight;
+    readonly double _eps;
+
+    public RmsNorm(int dim, double eps) : base(nameof(RmsNorm))
+    {
+        weight = nn.Parameter(ones(dim));
+        _eps = eps;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var normalised = x * rsqrt(x.pow(2).mean([-1], keepdim: true) + _eps);
+        return (normalised * weight).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace Pipeline.Policy.Model;
+
+/// <summary>Log-probabilities of each completion token under a policy, in one full forward pass (no cache): what
+/// the learner needs for the importance ratio and the KL term, and what the KV-cached sampler must agree with.</summary>
+public static class SequenceLogProbs
+{
+    /// <returns>(B, Lc): log π(token | prefix) of every completion column; padded columns hold junk that
+    /// <see cref="TokenLayout.CompletionMask"/> masks.</returns>
+    public static Tensor Compute(CausalLm policy, TokenLayout layout, float temperature = 1f)
+    {
+        using var scope = NewDisposeScope();
+        var positions = AttentionMasks.Positions(layout.KeyMask);
+        var mask = AttentionMasks.Causal(layout.KeyMask, layout.Ids.shape[1]);
+        var logits = policy.Logits(layout.Ids, positions, mask);                        // (B, L, V)
+        int lp = layout.PromptLength, lc = layout.CompletionLength;
+        var predicting = logits.narrow(1, lp - 1, lc);                                  // (B, Lc, V)
+        if (temperature > 0 && temperature != 1f) predicting = predicting / temperature;
+        var targets = layout.Ids.narrow(1, lp, lc).unsqueeze(-1);                       // (B, Lc, 1)
+        var logProbs = predicting.log_softmax(-1).gather(-1, targets).squeeze(-1);      // (B, Lc)
+        return logProbs.MoveToOuterDisposeScope();
+    }
+}

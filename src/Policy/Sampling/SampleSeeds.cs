@@ -1,0 +1,23 @@
+namespace Pipeline.Policy.Sampling;
+
+/// <summary>Each sample's seed derives from (run seed, batch, prompt, sample index) alone, so a sample does not
+/// depend on which worker drew it or what else was in its batch, and a run can be replayed.</summary>
+public static class SampleSeeds
+{
+    public static ulong Derive(long runSeed, int batch, int prompt, int sample)
+    {
+        ulong h = Mix((ulong)runSeed);
+        h = Mix(h ^ (uint)batch);
+        h = Mix(h ^ ((ulong)(uint)prompt << 20));
+        return Mix(h ^ ((ulong)(uint)sample << 40));
+    }
+
+    /// <summary>SplitMix64's finaliser (Steele et al. 2014): a cheap, well-mixed bijection.</summary>
+    static ulong Mix(ulong z)
+    {
+        z += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Policy.Training;
+
+/// <summary>Settings of <c>pipeline pretrain</c> (configuration section "Pretrain"): the base policy's shape and its
+/// next-token training on the task's synthetic corpus.</summary>
+public sealed class PretrainOptions
+{
+    public const string Section = "Pretrain";
+
+    [Range(1, 1_000_000)] public int Steps { get; set; } = 600;
+    [Range(1, 4096)] public int BatchSize { get; set; } = 64;
+    [Range(1e-6, 1.0)] public double LearningRate { get; set; } = 2e-3;
+    /// <summary>Linear warm-up, then cosine decay to a tenth of <see cref="LearningRate"/>.</summary>
+    [Range(0, 100_000)] public int WarmupSteps { get; set; } = 40;
+    [Range(0.0, 1.0)] public double WeightDecay { get; set; } = 0.01;
+    [Range(0.0, 1000.0)] public double MaxGradNorm { get; set; } = 1.0;
+    public long Seed { get; set; } = 1;
+
+    [Range(8, 4096)] public int HiddenSize { get; set; } = 128;
+    [Range(1, 64)] public int Layers { get; set; } = 4;
+    [Range(1, 64)] public int Heads { get; set; } = 4;
+    [Range(8, 16384)] public int IntermediateSize { get; set; } = 384;
+    [Range(16, 8192)] public int MaxPositions { get; set; } = 256;
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Pipeline.Policy.Model;
+using Pipeline.Policy.Tokenization;
+using Pipeline.Tasks;
+using static TorchSharp.torch;
+
+namespace Pipeline.Policy.Training;
+
+/// <summary>Progress of pretraining, reported every few steps.</summary>
+public sealed record PretrainProgress(int Step, int Steps, double Loss, double LearningRate, double TokensPerSecond);
+
+/// <summary>Trains a base policy from scratch with a next-token loss on completions drawn from a corpus (prompt
+/// tokens are context, not targets). AdamW with linear warm-up and cosine decay.</summary>
+public sealed class Pretrainer(PretrainOptions options)
+{
+    public CausalLm Train(ITaskSource task, Func<Problem, Random, string> corpus, Action<PretrainProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        manual_seed(options.Seed);
+        var random = new Random((int)options.Seed);
+        var policy = new CausalLm(CausalLm.DefaultConfig() with
+        {
+            HiddenSize = options.HiddenSize,
+            NumHiddenLayers = options.Layers,
+            NumAttentionHeads = options.Heads,
+            IntermediateSize = options.IntermediateSize,
+            MaxPositionEmbeddings = options.MaxPositions,
+        });
+        using var optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        var clock = Stopwatch.StartNew();
+        long tokens = 0;
+        for (int step = 1; step <= options.Steps; step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            double lr = LearningRateAt(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            var problems = Enumerable.Range(0, options.BatchSize).Select(_ => task.NextTraining(random)).ToArray();
+            var prompts = problems.Select(p => PromptTokens.ForQuestion(p.Question)).ToArray();
+            var completions = problems.Select(p => PromptTokens.ForCompletion(corpus(p, random))).ToArray();
+            double loss = Step(policy, optimizer, prompts, completions);
+            tokens += prompts.Sum(p => p.Length) + completions.Sum(c => c.Length);
+            if (progress is not null && (step % 10 == 0 || step == options.Steps))
+                progress(new PretrainProgress(step, options.Steps, loss, lr, tokens / clock.Elapsed.TotalSeconds));
+        }
+        return policy;
+    }
+
+    double Step(CausalLm policy, optim.Optimizer optimizer, int[][] prompts, int[][] completions)
+    {
+        using var scope = NewDisposeScope();
+        using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadTokenId);
+        optimizer.zero_grad();
+        var logProbs = SequenceLogProbs.Compute(policy, layout);
+        var loss = -(logProbs * layout.CompletionMask).sum() / layout.CompletionMask.sum();
+        loss.backward();
+        nn.utils.clip_grad_norm_(policy.parameters(), options.MaxGradNorm);
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    public double LearningRateAt(int step)
+    {
+        if (step <= options.WarmupSteps) return options.LearningRate * step / Math.Max(1, options.WarmupSteps);
+        double progress = (double)(step - options.WarmupSteps) / Math.Max(1, options.Steps - options.WarmupSteps);
+        double floor = 0.1 * options.LearningRate;
+        return floor + (options.LearningRate - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
+    }
+}

@@ -1,0 +1,20 @@
+using MassTransit;
+
+namespace Pipeline.Rollout.Consumers;
+
+/// <summary>One batch at a time per worker (sampling already uses every core), prefetch of one so that idle
+/// workers get the next batch rather than a busy one hoarding it; a few retries for a checkpoint not yet visible.</summary>
+public sealed class GenerateRolloutsConsumerDefinition : ConsumerDefinition<GenerateRolloutsConsumer>
+{
+    public GenerateRolloutsConsumerDefinition()
+    {
+        ConcurrentMessageLimit = 1;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<GenerateRolloutsConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = 1;
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(500, 2000, 5000));
+    }
+}

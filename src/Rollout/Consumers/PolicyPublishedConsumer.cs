@@ -1,0 +1,15 @@
+using MassTransit;
+using Pipeline.Contracts;
+
+namespace Pipeline.Rollout.Consumers;
+
+/// <summary>Loads each newly published policy version (hash-verified) so the next batch finds it ready.</summary>
+public sealed class PolicyPublishedConsumer(PolicyCache policies) : IConsumer<PolicyPublished>
+{
+    public Task Consume(ConsumeContext<PolicyPublished> context)
+    {
+        var m = context.Message;
+        policies.Register(new PolicyLocation(m.RunId, m.Version, m.CheckpointUri, m.Sha256));
+        return Task.CompletedTask;
+    }
+}

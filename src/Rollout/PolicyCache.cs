@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Policy.Checkpoints;
+using Pipeline.Policy.Model;
+
+namespace Pipeline.Rollout;
+
+/// <summary>The policy versions this worker holds, loaded from the checkpoint store and verified against their
+/// published SHA-256. Loading happens on <c>PolicyPublished</c> and, as a fallback, on first use; a swap never
+/// disturbs a batch in progress because each batch takes the exact version it was asked for.</summary>
+public sealed class PolicyCache(IPolicyLocator locator, IOptions<RolloutOptions> options, ILogger<PolicyCache> logger) : IDisposable
+{
+    readonly Dictionary<(Guid Run, int Version), Lazy<CausalLm>> _policies = [];
+    readonly LinkedList<(Guid Run, int Version)> _order = [];
+    readonly Lock _lock = new();
+
+    /// <summary>Registers a published version and loads it now, so the next batch does not wait.</summary>
+    public void Register(PolicyLocation location) => _ = Entry(location).Value;
+
+    public async Task<CausalLm> GetAsync(Guid runId, int version, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_policies.TryGetValue((runId, version), out var known)) return known.Value;
+        }
+        var location = await locator.FindAsync(runId, version, cancellationToken)
+            ?? throw new InvalidOperationException($"policy version {version} of run {runId} has not been published");
+        return Entry(location).Value;
+    }
+
+    Lazy<CausalLm> Entry(PolicyLocation location)
+    {
+        lock (_lock)
+        {
+            var key = (location.RunId, location.Version);
+            if (_policies.TryGetValue(key, out var existing)) return existing;
+            var entry = new Lazy<CausalLm>(() => Load(location));
+            _policies[key] = entry;
+            _order.AddLast(key);
+            while (_order.Count > options.Value.CachedVersions) Evict(_order.First!.Value);
+            return entry;
+        }
+    }
+
+    CausalLm Load(PolicyLocation location)
+    {
+        var directory = CheckpointUris.ToPath(location.CheckpointUri);
+        var policy = Checkpoint.Load(directory, location.Sha256);
+        policy.eval();
+        logger.LogInformation("Loaded policy version {Version} of run {RunId} from {Checkpoint}", location.Version, location.RunId, location.CheckpointUri);
+        return policy;
+    }
+
+    void Evict((Guid Run, int Version) key)
+    {
+        _order.Remove(key);
+        // A batch may still be sampling with an evicted version: let the finaliser release it rather than
+        // disposing native memory under its feet.
+        _policies.Remove(key);
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _policies.Values.Where(e => e.IsValueCreated)) entry.Value.Dispose();
+            _policies.Clear();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Pipeline.Contracts;
+using Pipeline.Policy.Sampling;
+using Pipeline.Policy.Tokenization;
+
+namespace Pipeline.Rollout;
+
+/// <summary>Turns a <see cref="GenerateRollouts"/> command into one <see cref="RolloutGroupGenerated"/> per prompt,
+/// sampled with exactly the policy version the command names.</summary>
+public sealed class RolloutGenerator(PolicyCache policies)
+{
+    public async Task<IReadOnlyList<RolloutGroupGenerated>> GenerateAsync(GenerateRollouts command, CancellationToken cancellationToken)
+    {
+        Validate(command);
+        var policy = await policies.GetAsync(command.RunId, command.PolicyVersion, cancellationToken);
+        var prompts = command.Prompts.Select(p => PromptTokens.ForRenderedPrompt(p.Text)).ToArray();
+        var parameters = new SamplingParameters(command.Sampling.Temperature, command.Sampling.TopP, command.Sampling.MaxTokens);
+        var groups = new Sampler(policy).Sample(prompts, command.GroupSize, parameters,
+            (prompt, sample) => SampleSeeds.Derive(command.Sampling.Seed, command.BatchId, command.Prompts[prompt].PromptId, sample));
+        return command.Prompts.Select((prompt, p) => new RolloutGroupGenerated
+        {
+            RunId = command.RunId,
+            BatchId = command.BatchId,
+            PromptId = prompt.PromptId,
+            PolicyVersion = command.PolicyVersion,
+            Prompt = prompt,
+            Completions = groups[p].Select((sample, index) => new Completion
+            {
+                Index = index,
+                Text = ByteTokenizer.Instance.Decode(sample.Tokens),
+                TokenIds = PackedArrays.Pack(sample.Tokens),
+                LogProbs = PackedArrays.Pack(sample.LogProbs),
+                FinishReason = sample.FinishReason,
+            }).ToArray(),
+        }).ToArray();
+    }
+
+    static void Validate(GenerateRollouts command)
+    {
+        if (command.Prompts is null || command.Prompts.Count == 0) throw new ArgumentException("GenerateRollouts has no prompts");
+        if (command.GroupSize <= 0) throw new ArgumentException($"GenerateRollouts.GroupSize must be positive, not {command.GroupSize}");
+        if (command.Sampling is null) throw new ArgumentException("GenerateRollouts has no sampling settings");
+        if (command.Prompts.Select(p => p.PromptId).Distinct().Count() != command.Prompts.Count)
+            throw new ArgumentException("GenerateRollouts repeats a prompt id");
+    }
+}
