@@ -1,0 +1,19 @@
+namespace Pipeline.Learner.Training;
+
+/// <summary>What one GRPO step did: whether the weights changed (a batch whose groups all had equal rewards
+/// gives dynamic sampling nothing to learn from) and the figures a run's curves are drawn from.</summary>
+public sealed record StepResult
+{
+    public required bool Updated { get; init; }
+    public required double MeanReward { get; init; }
+    public required double Accuracy { get; init; }
+    public required double FormatRate { get; init; }
+    public required int GroupsUsed { get; init; }
+    public required int GroupsDropped { get; init; }
+    public double Loss { get; init; }
+    public double? Kl { get; init; }
+    public double ClipFraction { get; init; }
+    public double GradNorm { get; init; }
+    public long CompletionTokens { get; init; }
+    public double Seconds { get; init; }
+}
