@@ -1,0 +1,23 @@
+namespace Pipeline.Data.Entities;
+
+/// <summary>One training run: its configuration as submitted, its seed, and how it ended.</summary>
+public sealed class Run
+{
+    public required Guid Id { get; init; }
+    public required string Name { get; init; }
+    public RunStatus Status { get; set; } = RunStatus.Running;
+
+    /// <summary>The run's effective configuration as a JSON document, kept verbatim for replay.</summary>
+    public required string ConfigJson { get; init; }
+
+    public required long Seed { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public string? Error { get; set; }
+
+    /// <summary>How many scored groups the run is planned to consume (steps × prompts per step).</summary>
+    public required int GroupsExpected { get; init; }
+
+    /// <summary>Redelivered groups that were acknowledged and ignored because the group was already stored.</summary>
+    public long DuplicatesIgnored { get; set; }
+}

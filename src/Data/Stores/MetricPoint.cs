@@ -1,0 +1,4 @@
+namespace Pipeline.Data.Stores;
+
+/// <summary>One point of a metric's curve.</summary>
+public readonly record struct MetricPoint(int Step, double Value);

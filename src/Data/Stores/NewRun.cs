@@ -1,0 +1,11 @@
+namespace Pipeline.Data.Stores;
+
+/// <summary>What starting a run records. <see cref="Id"/> is generated (time-ordered) when not given.</summary>
+public sealed record NewRun
+{
+    public Guid? Id { get; init; }
+    public required string Name { get; init; }
+    public required string ConfigJson { get; init; }
+    public required long Seed { get; init; }
+    public required int GroupsExpected { get; init; }
+}

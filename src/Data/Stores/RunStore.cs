@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Pipeline.Data.Entities;
+
+namespace Pipeline.Data.Stores;
+
+/// <summary>Runs: created running, finished once as completed or failed.</summary>
+public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, TimeProvider time)
+{
+    public async Task<Run> CreateAsync(NewRun newRun, CancellationToken cancellationToken = default)
+    {
+        var run = new Run
+        {
+            Id = newRun.Id ?? Guid.CreateVersion7(time.GetUtcNow()),
+            Name = newRun.Name,
+            ConfigJson = newRun.ConfigJson,
+            Seed = newRun.Seed,
+            GroupsExpected = newRun.GroupsExpected,
+            CreatedAt = time.GetUtcNow(),
+        };
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Runs.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        return run;
+    }
+
+    public Task MarkCompletedAsync(Guid runId, CancellationToken cancellationToken = default) =>
+        FinishAsync(runId, RunStatus.Completed, error: null, cancellationToken);
+
+    public Task MarkFailedAsync(Guid runId, string error, CancellationToken cancellationToken = default) =>
+        FinishAsync(runId, RunStatus.Failed, error, cancellationToken);
+
+    public async Task<Run?> GetAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
+    }
+
+    /// <summary>The most recent runs first.</summary>
+    public async Task<IReadOnlyList<Run>> ListAsync(int limit = 100, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(limit)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Counts one redelivered group that was acknowledged and ignored. Atomic in the database, so
+    /// concurrent consumers never lose an increment.</summary>
+    public async Task IncrementDuplicatesAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var updated = await db.Runs.Where(r => r.Id == runId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.DuplicatesIgnored, r => r.DuplicatesIgnored + 1), cancellationToken);
+        if (updated == 0)
+            throw new KeyNotFoundException($"run {runId} does not exist");
+    }
+
+    async Task FinishAsync(Guid runId, RunStatus status, string? error, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var finishedAt = time.GetUtcNow();
+        var updated = await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, status)
+                .SetProperty(r => r.FinishedAt, finishedAt)
+                .SetProperty(r => r.Error, error), cancellationToken);
+        if (updated == 1)
+            return;
+
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken)
+            ?? throw new KeyNotFoundException($"run {runId} does not exist");
+        throw new InvalidOperationException(
+            $"run {runId} is already {run.Status.ToString().ToLowerInvariant()}; it cannot become {status.ToString().ToLowerInvariant()}");
+    }
+}

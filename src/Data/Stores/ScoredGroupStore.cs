@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Microsoft.EntityFrameworkCore;
+using Pipeline.Contracts;
+using Pipeline.Data.Entities;
+
+namespace Pipeline.Data.Stores;
+
+/// <summary>Scored groups, stored exactly once. Delivery is at-least-once; the unique key (run, batch, prompt) in
+/// the database decides which copy wins, so two consumers racing on the same redelivered group cannot both store
+/// it (a check before the insert could not promise that).</summary>
+public sealed class ScoredGroupStore(IDbContextFactory<PipelineDbContext> contexts, RunStore runs, TimeProvider time)
+{
+    /// <summary>Stores the group, or, when (run, batch, prompt) is already stored, counts it on the run's
+    /// duplicates and returns <see cref="AddOutcome.Duplicate"/>. <paramref name="stale"/> marks a group generated
+    /// by a policy too old to train on (bounded staleness): it is kept and counted, never trained on.</summary>
+    public async Task<AddOutcome> TryAddAsync(
+        RolloutGroupScored group, bool stale = false, CancellationToken cancellationToken = default)
+    {
+        var entity = ScoredGroupMapper.ToEntity(group, stale, time.GetUtcNow());
+        DbUpdateException violation;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            db.ScoredGroups.Add(entity);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return AddOutcome.Added;
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                violation = e;
+            }
+        }
+
+        // The insert was refused by a unique key; make sure it was this group's key and not something else.
+        if (!await ExistsAsync(group.RunId, group.BatchId, group.PromptId, cancellationToken))
+            ExceptionDispatchInfo.Throw(violation);
+        await runs.IncrementDuplicatesAsync(group.RunId, cancellationToken);
+        return AddOutcome.Duplicate;
+    }
+
+    public async Task<bool> ExistsAsync(Guid runId, int batchId, int promptId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ScoredGroups.AnyAsync(
+            g => g.RunId == runId && g.BatchId == batchId && g.PromptId == promptId, cancellationToken);
+    }
+
+    public async Task<StoredGroup?> GetAsync(Guid runId, int batchId, int promptId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var group = await db.ScoredGroups.Include(g => g.Completions)
+            .SingleOrDefaultAsync(g => g.RunId == runId && g.BatchId == batchId && g.PromptId == promptId, cancellationToken);
+        return group is null ? null : ToStored(group);
+    }
+
+    /// <summary>Every stored group of a run in (batch, prompt) order, streamed: for replay and re-scoring.</summary>
+    public async IAsyncEnumerable<StoredGroup> ReadRunAsync(
+        Guid runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var groups = db.ScoredGroups.Include(g => g.Completions).Where(g => g.RunId == runId)
+            .OrderBy(g => g.BatchId).ThenBy(g => g.PromptId).AsAsyncEnumerable();
+        await foreach (var group in groups.WithCancellation(cancellationToken))
+            yield return ToStored(group);
+    }
+
+    /// <summary>Marks groups as consumed by a training step; returns how many were marked.</summary>
+    public async Task<int> MarkTrainedOnAsync(
+        Guid runId, IReadOnlyCollection<(int BatchId, int PromptId)> groups, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var marked = 0;
+        foreach (var (batchId, promptId) in groups)
+            marked += await db.ScoredGroups
+                .Where(g => g.RunId == runId && g.BatchId == batchId && g.PromptId == promptId)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.TrainedOn, true), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return marked;
+    }
+
+    static StoredGroup ToStored(ScoredGroup group) =>
+        new(ScoredGroupMapper.ToMessage(group), group.TrainedOn, group.Stale, group.ReceivedAt);
+}
