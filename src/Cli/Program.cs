@@ -1,1 +1,12 @@
-namespace Pipeline.Cli; static class Program { static int Main() => 0; }
+using System.CommandLine;
+using Pipeline.Cli.Commands;
+
+var root = new RootCommand("Pipeline: GRPO reinforcement learning for small language models, as services on a message bus.")
+{
+    DemoCommand.Create(),
+    PretrainCommand.Create(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
+    VerifyCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -6,10 +6,11 @@ namespace Pipeline.Rollout;
 
 public static class RolloutRegistration
 {
-    /// <summary>The rollout worker's services; the host supplies an <see cref="IPolicyLocator"/>.</summary>
+    /// <summary>The rollout worker's services; the host adds storage (<c>AddPipelineData</c>) for the policy locator.</summary>
     public static IServiceCollection AddRolloutWorker(this IServiceCollection services)
     {
         services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPolicyLocator, DatabasePolicyLocator>();
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<RolloutGenerator>();
         return services;

@@ -31,6 +31,9 @@ public sealed class RunSettings
     /// <summary>Evaluate every this many policy versions on the held-out split (a background job); 0 = never.</summary>
     [Range(0, 1_000_000)] public int EvaluateEvery { get; set; } = 5;
 
+    /// <summary>k of pass@k in the periodic evaluations; 0 = greedy accuracy only (cheaper).</summary>
+    [Range(0, 1024)] public int EvaluationK { get; set; }
+
     /// <summary>The base policy checkpoint directory the run starts from.</summary>
     [Required] public string BasePolicy { get; set; } = ".pipeline/base";
 

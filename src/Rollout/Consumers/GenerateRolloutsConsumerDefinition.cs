@@ -8,6 +8,7 @@ public sealed class GenerateRolloutsConsumerDefinition : ConsumerDefinition<Gene
 {
     public GenerateRolloutsConsumerDefinition()
     {
+        EndpointName = Contracts.Queues.GenerateRollouts;
         ConcurrentMessageLimit = 1;
     }
 

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.Hosting;
+using Pipeline.Cli.Output;
+using Pipeline.Cli.Workflows;
+using Pipeline.Learner.Evaluation;
+using Pipeline.Learner.Runs;
+using Pipeline.Policy.Checkpoints;
+using Pipeline.Policy.Training;
+using Pipeline.Tasks.Arithmetic;
+using Pipeline.Verifier.Rewards;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>pipeline demo</c>: the zero-setup tour. Builds the base policy if there is none, measures it, trains
+/// it with GRPO with every service in this process, and ends with a before/after table.</summary>
+public static class DemoCommand
+{
+    const int PassK = 8;
+
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var set = CommonOptions.Set();
+        var json = CommonOptions.Json();
+        var command = new Command("demo", "Pretrain a base policy if needed, GRPO-train it on the built-in arithmetic task in one process, and compare before and after.") { config, set, json };
+        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
+            var runConfig = RunConfigs.From(configuration);
+            var corpusOptions = PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
+            var task = TaskSources.For(runConfig);
+            if (!Checkpoint.Exists(runConfig.Run.BasePolicy))
+            {
+                AnsiConsole.MarkupLineInterpolated($"No base policy at [bold]{runConfig.Run.BasePolicy}[/]: building one first.");
+                await BasePolicyTraining.RunAsync(PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
+                    task, corpusOptions, runConfig.Run.BasePolicy, cancellation);
+            }
+
+            using var services = CommandServices.Build(configuration);
+            var evaluator = services.GetRequiredService<PolicyEvaluator>();
+            var corpusAccuracy = CorpusAccuracy.Measure(task, corpusOptions, services.GetRequiredService<CompletionScorerRouter>());
+            PolicyScore before;
+            using (var basePolicy = Checkpoint.Load(runConfig.Run.BasePolicy))
+                before = evaluator.Evaluate(basePolicy, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed);
+            AnsiConsole.MarkupLineInterpolated($"Base policy on {before.Problems} held-out problems: accuracy {before.Accuracy:P1}, format {before.FormatRate:P1}, pass@{PassK} {before.PassAtK:P1}; corpus answers right {corpusAccuracy:P1}.");
+
+            var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, cancellation);
+            PolicyScore after;
+            using (var trained = Checkpoint.Load(outcome.FinalCheckpoint))
+                after = evaluator.Evaluate(trained, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed);
+
+            ShowTable(before, after, corpusAccuracy);
+            var results = new
+            {
+                Base = new { before.Accuracy, before.FormatRate, PassAt8 = JsonResults.Finite(before.PassAtK) },
+                Final = new { after.Accuracy, after.FormatRate, PassAt8 = JsonResults.Finite(after.PassAtK) },
+                CorpusAccuracy = corpusAccuracy,
+                PolicyVersions = outcome.PolicyVersions,
+                RunId = outcome.RunId,
+                HeldOutProblems = before.Problems,
+                Curve = curve.Select(c => new { c.Version, c.Accuracy }).ToArray(),
+                TrainingSeconds = outcome.WallSeconds,
+                WallSeconds = clock.Elapsed.TotalSeconds,
+            };
+            await JsonResults.WriteAsync(parse.GetValue(json), results);
+            AnsiConsole.MarkupLineInterpolated($"Done in {clock.Elapsed.TotalSeconds:F0} s (run {outcome.RunId}).");
+            return 0;
+        }));
+        return command;
+    }
+
+    static void ShowTable(PolicyScore before, PolicyScore after, double corpusAccuracy)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Held-out ({before.Problems} problems)[/]");
+        table.AddColumn("");
+        table.AddColumn(new TableColumn("base policy").RightAligned());
+        table.AddColumn(new TableColumn("after GRPO").RightAligned());
+        table.AddRow("accuracy (greedy)", $"{before.Accuracy:P1}", $"{after.Accuracy:P1}");
+        table.AddRow("format rate (greedy)", $"{before.FormatRate:P1}", $"{after.FormatRate:P1}");
+        table.AddRow($"pass@{PassK}", $"{before.PassAtK:P1}", $"{after.PassAtK:P1}");
+        table.AddRow("corpus answers right", $"{corpusAccuracy:P1}", "");
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Pipeline.Cli.Hosting;
+using Pipeline.Cli.Output;
+using Pipeline.Cli.Workflows;
+using Pipeline.Learner.Runs;
+using Pipeline.Policy.Training;
+using Pipeline.Tasks.Arithmetic;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>pipeline pretrain</c>: builds a base policy with a next-token loss on the task's synthetic corpus.</summary>
+public static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var set = CommonOptions.Set();
+        var json = CommonOptions.Json();
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Checkpoint directory to write (default: the Run:BasePolicy setting)." };
+        var command = new Command("pretrain", "Train a base policy on the task's synthetic corpus (settings: Pretrain, Corpus, Task).") { config, set, json, output };
+        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        {
+            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
+            var runConfig = RunConfigs.From(configuration);
+            var options = PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section);
+            var corpus = PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
+            var directory = parse.GetValue(output)?.FullName ?? runConfig.Run.BasePolicy;
+            var summary = await BasePolicyTraining.RunAsync(options, TaskSources.For(runConfig), corpus, directory, cancellation);
+            await JsonResults.WriteAsync(parse.GetValue(json), summary);
+            return 0;
+        }));
+        return command;
+    }
+}

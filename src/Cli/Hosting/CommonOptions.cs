@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace Pipeline.Cli.Hosting;
+
+/// <summary>Options every command that reads settings or writes results shares.</summary>
+public static class CommonOptions
+{
+    public static Option<FileInfo?> Config() => new("--config")
+    {
+        Description = "A JSON settings file (same sections as appsettings.json: Run, Grpo, Task, Corpus, Pretrain, Rewards, Storage), layered over appsettings.json and the environment.",
+    };
+
+    public static Option<string[]> Set() => new("--set")
+    {
+        Description = "Override one setting, e.g. --set Run:Steps=10 (repeatable). Wins over files and the environment.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<FileInfo?> Json() => new("--json")
+    {
+        Description = "Also write the results, machine-readable, to this JSON file.",
+    };
+}

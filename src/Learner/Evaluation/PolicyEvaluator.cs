@@ -1,0 +1,46 @@
+using Pipeline.Policy.Model;
+using Pipeline.Policy.Sampling;
+using Pipeline.Policy.Tokenization;
+using Pipeline.Tasks;
+using Pipeline.Verifier.Rewards;
+
+namespace Pipeline.Learner.Evaluation;
+
+/// <summary>Scores a policy on held-out problems with the verifier's own rules: accuracy and format of its greedy
+/// answer, and pass@k — the share of problems where at least one of k samples (temperature 1) is correct, which
+/// with n = k samples is exactly the unbiased estimator of Chen et al. (2021).</summary>
+public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
+{
+    const int PromptsPerChunk = 64;
+
+    public PolicyScore Evaluate(CausalLm policy, IReadOnlyList<Problem> problems, int k, int maxTokens, long seed = 0)
+    {
+        if (problems.Count == 0) throw new ArgumentException("no problems to evaluate on");
+        policy.eval();
+        var sampler = new Sampler(policy);
+        double correct = 0, formatted = 0, passed = 0;
+        for (int start = 0; start < problems.Count; start += PromptsPerChunk)
+        {
+            var chunk = problems.Skip(start).Take(PromptsPerChunk).ToArray();
+            int first = start;
+            var prompts = chunk.Select(p => PromptTokens.ForQuestion(p.Question)).ToArray();
+            var greedy = sampler.Sample(prompts, 1, new SamplingParameters(0f, 1f, maxTokens), (_, _) => 0);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var score = Score(chunk[i], greedy[i][0]);
+                correct += score.Components.GetValueOrDefault("accuracy");
+                formatted += score.Components.GetValueOrDefault("format");
+            }
+            if (k <= 0) continue;
+            var samples = sampler.Sample(prompts, k, new SamplingParameters(1f, 1f, maxTokens),
+                (prompt, sample) => SampleSeeds.Derive(seed, -1, first + prompt, sample));
+            for (int i = 0; i < chunk.Length; i++)
+                if (samples[i].Any(s => Score(chunk[i], s).Components.GetValueOrDefault("accuracy") > 0)) passed++;
+        }
+        int n = problems.Count;
+        return new PolicyScore(correct / n, formatted / n, k > 0 ? passed / n : double.NaN, k, n);
+    }
+
+    Contracts.CompletionScore Score(Problem problem, SampledSequence sample) =>
+        scorers.Resolve(problem.Kind).Score(0, ByteTokenizer.Instance.Decode(sample.Tokens), problem.Reference);
+}

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using Hangfire;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Pipeline.Contracts;
+using Pipeline.Data;
+using Pipeline.Data.Stores;
+using Pipeline.Learner.Evaluation;
+using Pipeline.Learner.Training;
+using Pipeline.Policy.Checkpoints;
+using Pipeline.Policy.Model;
+
+namespace Pipeline.Learner.Runs;
+
+/// <summary>The learner: starts runs, feeds prompt batches to the rollout workers while keeping at most
+/// <see cref="RunSettings.MaxOffPolicySteps"/> versions in flight, takes scored groups (exactly once, by the
+/// database's unique key), applies one GRPO step per complete batch, and publishes each new policy version.</summary>
+public sealed class RunCoordinator(
+    RunStore runs,
+    ScoredGroupStore groups,
+    MetricStore metrics,
+    WeightPublisher publisher,
+    IBus bus,
+    IBackgroundJobClient jobs,
+    IEnumerable<IRunObserver> observers,
+    ILogger<RunCoordinator> logger)
+{
+    readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
+    readonly IRunObserver[] _observers = observers.ToArray();
+
+    public async Task<Guid> StartAsync(RunConfig config, CancellationToken cancellationToken)
+    {
+        var settings = config.Run;
+        if (!Checkpoint.Exists(settings.BasePolicy))
+            throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
+        var run = await runs.CreateAsync(new NewRun
+        {
+            Name = settings.Name,
+            ConfigJson = config.ToJson(),
+            Seed = settings.Seed,
+            GroupsExpected = settings.Steps * settings.PromptsPerBatch,
+        }, cancellationToken);
+
+        var policy = Checkpoint.Load(settings.BasePolicy);
+        var reference = config.Grpo.Beta > 0 ? Checkpoint.Load(settings.BasePolicy) : null;
+        var trainer = new GrpoTrainer(policy, reference, config.Grpo, settings.MaxTokens, settings.Temperature);
+        var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
+        _active[run.Id] = active;
+
+        var published = await publisher.PublishAsync(run.Id, 0, policy, settings.CheckpointDirectory, cancellationToken);
+        active.LatestCheckpoint = CheckpointUris.ToPath(published.CheckpointUri);
+        for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
+            await DispatchAsync(active, cancellationToken);
+        _ = Task.Run(() => TrainLoopAsync(active), CancellationToken.None);
+        logger.LogInformation("Run {RunId} ({Name}) started: {Steps} batches of {Prompts}×{Group}", run.Id, settings.Name, settings.Steps, settings.PromptsPerBatch, settings.GroupSize);
+        return run.Id;
+    }
+
+    /// <summary>Completes when the run has trained on all its batches, or fails with the run.</summary>
+    public Task<RunOutcome> WaitAsync(Guid runId) =>
+        _active.TryGetValue(runId, out var active) ? active.Completion.Task : throw new KeyNotFoundException($"run {runId} is not active in this learner");
+
+    /// <summary>Stores a scored group once; a redelivered or duplicated group is acknowledged and counted, not used twice.</summary>
+    public async Task AcceptAsync(RolloutGroupScored group, CancellationToken cancellationToken)
+    {
+        _active.TryGetValue(group.RunId, out var active);
+        bool stale = active?.IsStale(group.PolicyVersion) ?? false;
+        var outcome = await groups.TryAddAsync(group, stale, cancellationToken);
+        if (outcome == AddOutcome.Duplicate)
+        {
+            logger.LogInformation("Ignored a duplicate of group ({BatchId}, {PromptId}) of run {RunId}", group.BatchId, group.PromptId, group.RunId);
+            return;
+        }
+        if (active is null)
+        {
+            logger.LogWarning("Stored group ({BatchId}, {PromptId}) of run {RunId}, which this learner is not running", group.BatchId, group.PromptId, group.RunId);
+            return;
+        }
+        active.Arrived(group);
+    }
+
+    async Task DispatchAsync(ActiveRun active, CancellationToken cancellationToken)
+    {
+        var settings = active.Config.Run;
+        int batchId = active.NextBatch++;
+        var prompts = active.Feed.Batch(batchId);
+        active.Dispatched(batchId, active.Version, prompts.Count);
+        var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{Queues.GenerateRollouts}"));
+        await endpoint.Send(new GenerateRollouts
+        {
+            RunId = active.RunId,
+            BatchId = batchId,
+            PolicyVersion = active.Version,
+            Prompts = prompts,
+            GroupSize = settings.GroupSize,
+            Sampling = new SamplingSettings { Temperature = settings.Temperature, TopP = settings.TopP, MaxTokens = settings.MaxTokens, Seed = settings.Seed },
+        }, cancellationToken);
+    }
+
+    async Task TrainLoopAsync(ActiveRun active)
+    {
+        try
+        {
+            var settings = active.Config.Run;
+            while (active.FinishedBatches < settings.Steps)
+            {
+                var batch = await active.Ready.Reader.ReadAsync();
+                await TrainAsync(active, batch);
+                active.FinishedBatches++;
+                if (active.NextBatch < settings.Steps) await DispatchAsync(active, CancellationToken.None);
+            }
+            await runs.MarkCompletedAsync(active.RunId);
+            active.Completion.TrySetResult(new RunOutcome(active.RunId, active.Version + 1, active.Version, active.LatestCheckpoint,
+                active.StaleBatches, active.Clock.Elapsed.TotalSeconds));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Run {RunId} failed", active.RunId);
+            await runs.MarkFailedAsync(active.RunId, e.Message);
+            active.Completion.TrySetException(e);
+        }
+        finally
+        {
+            active.Trainer.Dispose();
+        }
+    }
+
+    async Task TrainAsync(ActiveRun active, PendingBatch batch)
+    {
+        if (active.IsStale(batch.PolicyVersion))
+        {
+            active.StaleBatches++;
+            logger.LogWarning("Batch {BatchId} of run {RunId} was generated by version {Version}, more than {Bound} behind: stored, not trained on",
+                batch.BatchId, active.RunId, batch.PolicyVersion, active.Config.Run.MaxOffPolicySteps);
+            return;
+        }
+        var step = active.Trainer.Step(batch.Groups.OrderBy(g => g.PromptId).ToArray());
+        if (step.Updated)
+        {
+            active.Version++;
+            var published = await publisher.PublishAsync(active.RunId, active.Version, active.Trainer.Policy, active.Config.Run.CheckpointDirectory, CancellationToken.None);
+            active.LatestCheckpoint = CheckpointUris.ToPath(published.CheckpointUri);
+            if (active.Config.Run.EvaluateEvery > 0 && active.Version % active.Config.Run.EvaluateEvery == 0)
+                jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));
+        }
+        if (step.Updated)
+            await groups.MarkTrainedOnAsync(active.RunId, batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray(), CancellationToken.None);
+        await metrics.AppendStepAsync(active.RunId, batch.BatchId, Metrics(step, batch), CancellationToken.None);
+        active.GeneratedTokens += batch.Groups.Sum(g => g.Completions.Sum(c => (long)c.TokenIds.Length / sizeof(int)));
+        double tokensPerSecond = active.GeneratedTokens / Math.Max(1e-9, active.Clock.Elapsed.TotalSeconds);
+        foreach (var observer in _observers) observer.OnStep(active.RunId, batch.BatchId, active.Version, step, tokensPerSecond);
+    }
+
+    static Dictionary<string, double> Metrics(StepResult step, PendingBatch batch)
+    {
+        var values = new Dictionary<string, double>
+        {
+            ["reward"] = step.MeanReward,
+            ["accuracy"] = step.Accuracy,
+            ["format"] = step.FormatRate,
+            ["groups_used"] = step.GroupsUsed,
+            ["groups_dropped"] = step.GroupsDropped,
+            ["behaviour_version"] = batch.PolicyVersion,
+            ["step_seconds"] = step.Seconds,
+        };
+        if (!step.Updated) return values;
+        values["loss"] = step.Loss;
+        values["clip_fraction"] = step.ClipFraction;
+        values["grad_norm"] = step.GradNorm;
+        values["completion_tokens"] = step.CompletionTokens;
+        if (step.Kl is { } kl) values["kl"] = kl;
+        return values;
+    }
+}
