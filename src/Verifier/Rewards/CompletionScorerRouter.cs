@@ -1,0 +1,36 @@
+namespace Pipeline.Verifier.Rewards;
+
+/// <summary>Picks the <see cref="ICompletionScorer"/> for a task kind. Kinds and aliases match
+/// case-insensitively; an absent or blank kind means <see cref="DefaultKind"/>.</summary>
+public sealed class CompletionScorerRouter
+{
+    public const string DefaultKind = MathScorer.KindName;
+
+    readonly Dictionary<string, ICompletionScorer> byName = new(StringComparer.OrdinalIgnoreCase);
+
+    public CompletionScorerRouter(IEnumerable<ICompletionScorer> scorers)
+    {
+        foreach (var scorer in scorers)
+        {
+            foreach (var name in scorer.Aliases.Prepend(scorer.Kind))
+            {
+                if (!byName.TryAdd(name.Trim(), scorer))
+                    throw new InvalidOperationException(
+                        $"task kind '{name}' is claimed by both {byName[name.Trim()].GetType().Name} and {scorer.GetType().Name}");
+            }
+        }
+    }
+
+    /// <summary>Every kind and alias that resolves, sorted.</summary>
+    public IReadOnlyList<string> KnownKinds => [.. byName.Keys.Order(StringComparer.Ordinal)];
+
+    /// <exception cref="ScoringInputException">No scorer handles <paramref name="kind"/>.</exception>
+    public ICompletionScorer Resolve(string? kind)
+    {
+        var name = string.IsNullOrWhiteSpace(kind) ? DefaultKind : kind.Trim();
+        return byName.TryGetValue(name, out var scorer)
+            ? scorer
+            : throw new ScoringInputException(
+                $"unknown task kind '{name}' (known kinds: {string.Join(", ", KnownKinds)})");
+    }
+}

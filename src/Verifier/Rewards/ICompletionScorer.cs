@@ -1,0 +1,19 @@
+using Pipeline.Contracts;
+
+namespace Pipeline.Verifier.Rewards;
+
+/// <summary>The reward rules of one task kind (<see cref="RolloutPrompt.Task"/>). Register implementations as
+/// <c>ICompletionScorer</c> singletons; <see cref="CompletionScorerRouter"/> picks one by kind.</summary>
+public interface ICompletionScorer
+{
+    /// <summary>The task kind this scorer handles, e.g. "math"; matched case-insensitively.</summary>
+    string Kind { get; }
+
+    /// <summary>Other names of the same kind, e.g. "arithmetic" for "math".</summary>
+    IReadOnlyCollection<string> Aliases => [];
+
+    /// <summary>Scores one completion against the task's reference. Throws <see cref="ScoringInputException"/>
+    /// when the reference itself is unusable; any other exception is a failure of the verifier's own machinery
+    /// (worth a retry), never a reward.</summary>
+    CompletionScore Score(int index, string completion, string reference);
+}

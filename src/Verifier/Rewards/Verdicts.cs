@@ -1,0 +1,22 @@
+namespace Pipeline.Verifier.Rewards;
+
+/// <summary>Every verdict the verifier writes, in one place.
+/// <list type="bullet">
+/// <item><c>correct</c>: the final answer matches the reference.</item>
+/// <item><c>wrong-answer</c>: there is a final answer and it does not match.</item>
+/// <item><c>no-answer</c>: no <c>&lt;answer&gt;</c> pair and no <c>\boxed{}</c>, or an empty one.</item>
+/// <item>Each of the three gets the suffix <c>,bad-format</c> when the format rule fails, e.g.
+/// <c>correct,bad-format</c> for a right answer given only as <c>\boxed{}</c>.</item>
+/// <item><c>invalid-input</c>: the JSONL verifier could not score the line at all (the reward is then 0).</item>
+/// </list></summary>
+public static class Verdicts
+{
+    public const string Correct = "correct";
+    public const string WrongAnswer = "wrong-answer";
+    public const string NoAnswer = "no-answer";
+    public const string BadFormatSuffix = ",bad-format";
+    public const string InvalidInput = "invalid-input";
+
+    public static string Of(string outcome, bool formatSatisfied) =>
+        formatSatisfied ? outcome : outcome + BadFormatSuffix;
+}
