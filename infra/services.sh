@@ -228,12 +228,16 @@ start_rabbitmq() {
     rmq_running && return 0
     local pid; pid=$(rmq_pid)
     if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-        die "RabbitMQ (pid $pid) runs but does not accept connections on 127.0.0.1:$AMQP_PORT; see $rmq_dir/log/ (or run down)"
+        log "RabbitMQ (pid $pid) is still starting"; return 0
     fi
     rm -f "$rmq_dir/rabbitmq.pid"
     log "starting RabbitMQ on 127.0.0.1:$AMQP_PORT"
     rmq rabbitmq-server -detached </dev/null >>"$rmq_dir/startup.log" 2>&1 9>&- ||
         die "rabbitmq-server failed to start; see $rmq_dir/startup.log"
+}
+
+await_rabbitmq() {   # it boots in ~10 s, so start_postgres runs meanwhile
+    rmq_running && return 0
     rmq rabbitmqctl wait "$rmq_dir/rabbitmq.pid" --timeout "$timeout" </dev/null >>"$rmq_dir/startup.log" 2>&1 ||
         die "RabbitMQ did not become ready within ${timeout}s; see $rmq_dir/log/ and $rmq_dir/startup.log"
     port_in_use "$AMQP_PORT" || die "RabbitMQ started but 127.0.0.1:$AMQP_PORT refuses connections; see $rmq_dir/log/"
@@ -269,8 +273,9 @@ cmd_up() {
     chmod 755 "$state"   # user postgres must be able to enter it
     lock
     if ! load_config; then new_config; fi   # (not `||`: set -e must stay in force inside new_config)
-    start_postgres
     start_rabbitmq
+    start_postgres
+    await_rabbitmq
     log "ready: PostgreSQL 127.0.0.1:$PG_PORT, RabbitMQ 127.0.0.1:$AMQP_PORT (state in $state)"
     print_exports
 }
