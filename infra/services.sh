@@ -67,8 +67,8 @@ ensure_packages() {
     local rc=0
     {
         export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq &&
-            apt-get install -y -qq --no-install-recommends \
+        apt-get update -qq -o DPkg::Lock::Timeout=300 &&
+            apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 \
                 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
     } </dev/null >&2 || rc=$?
     [[ -z $made_policy ]] || rm -f "$policy"
