@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# Throwaway local RabbitMQ + PostgreSQL on 127.0.0.1, for Pipeline's services and tests.
+#
+#   eval "$(infra/services.sh up)"   install what is missing, start both, print `export NAME=VALUE` lines
+#   infra/services.sh env            print the same exports again (services must be up)
+#   infra/services.sh status         say what runs; exit 0 only if both do
+#   infra/services.sh down           stop both and delete their data; fine when nothing runs
+#   infra/services.sh rabbitmqctl …  run rabbitmqctl against this broker (e.g. list_vhosts, list_queues)
+#   infra/services.sh psql …         run psql as the pipeline role on the pipeline database
+#
+# Only `export` lines go to stdout; progress and errors go to stderr.
+# `up` is idempotent: while the services run it re-prints the same exports; after a crash or reboot
+# it restarts them on their existing data with the same credentials.
+#
+# Environment (all optional):
+#   PIPELINE_SERVICES_DIR      state dir: data, logs, credentials (default /tmp/pipeline-services)
+#   PIPELINE_POSTGRES_PORT     PostgreSQL port (default 27432)
+#   PIPELINE_RABBITMQ_PORT     AMQP port (default 27672). The broker also takes the 12 ports above it:
+#                              +1 Erlang distribution, +2 its own epmd, +3..+12 rabbitmqctl.
+#   PIPELINE_SERVICES_TIMEOUT  seconds to wait for each server to be ready (default 120)
+# A default port that is taken is replaced by a free one nearby; a port set explicitly must be free.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+state=${PIPELINE_SERVICES_DIR:-/tmp/pipeline-services}
+[[ $state == /* ]] || state=$PWD/$state
+timeout=${PIPELINE_SERVICES_TIMEOUT:-120}
+
+pg_dir=$state/postgres
+rmq_dir=$state/rabbitmq
+rmq_bin=/usr/lib/rabbitmq/bin   # Debian/Ubuntu; /usr/sbin/rabbitmq* are wrappers that su to the rabbitmq user
+db_user=pipeline db_name=pipeline test_db=pipeline_test
+mq_user=pipeline mq_vhost=pipeline
+
+log() { printf 'services: %s\n' "$*" >&2; }
+die() { printf 'services: error: %s\n' "$*" >&2; exit 1; }
+is_root() { [[ $(id -u) == 0 ]]; }
+
+# ---------------------------------------------------------------- packages
+
+pg_bindir() {   # newest installed PostgreSQL major version
+    local d
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        [[ -x $d/initdb && -x $d/pg_ctl && -x $d/psql ]] && { echo "$d"; return; }
+    done
+    if command -v pg_config >/dev/null && [[ -x $(pg_config --bindir)/initdb ]]; then pg_config --bindir; fi
+}
+
+ensure_packages() {
+    local missing=() tool
+    [[ -x $rmq_bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
+    [[ -n $(pg_bindir) ]] || missing+=(postgresql)
+    command -v bwrap >/dev/null || missing+=(bubblewrap)
+    for tool in setpriv prlimit runuser flock; do
+        command -v "$tool" >/dev/null || { missing+=(util-linux); break; }
+    done
+    ((${#missing[@]})) || return 0
+
+    is_root || die "missing packages: ${missing[*]} (as root: apt-get install ${missing[*]})"
+    command -v apt-get >/dev/null || die "missing packages: ${missing[*]}, and no apt-get to install them"
+    log "installing ${missing[*]} ..."
+    # Keep the packages' own system services from starting: a policy-rc.d that says no, if none exists.
+    local policy=/usr/sbin/policy-rc.d made_policy=
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+    fi
+    local rc=0
+    {
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq -o DPkg::Lock::Timeout=300 &&
+            apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 \
+                -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+    } </dev/null >&2 || rc=$?
+    [[ -z $made_policy ]] || rm -f "$policy"
+    ((rc == 0)) || die "apt-get install ${missing[*]} failed (exit $rc)"
+}
+
+# ---------------------------------------------------------------- state and ports
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ports_free() {   # first count
+    local p
+    for ((p = $1; p < $1 + $2; p++)); do
+        ((p < 65536)) && ! port_in_use "$p" || return 1
+    done
+}
+
+pick_port() {   # env-var default span
+    local var=$1 def=$2 span=$3 p
+    if [[ -n ${!var:-} ]]; then
+        p=${!var}
+        [[ $p =~ ^[0-9]+$ ]] || die "$var=$p is not a port number"
+        local what="port $p is"; ((span == 1)) || what="one of ports $p..$((p + span - 1)) (the broker takes them all) is"
+        ports_free "$p" "$span" || die "$var=$p: 127.0.0.1 $what in use"
+        echo "$p"; return
+    fi
+    for ((p = def; p < def + 2000; p += 20)); do
+        ports_free "$p" "$span" && { echo "$p"; return; }
+    done
+    die "no free ports on 127.0.0.1 near $def; set $var"
+}
+
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+
+load_config() { [[ -f $state/config ]] && source "$state/config"; }
+
+new_config() {
+    # No config means no usable data: start from clean directories.
+    rm -rf "$pg_dir" "$rmq_dir"
+    PG_PORT=$(pick_port PIPELINE_POSTGRES_PORT 27432 1)
+    AMQP_PORT=$(pick_port PIPELINE_RABBITMQ_PORT 27672 13)
+    PG_PASSWORD=$(random_hex 16)
+    RMQ_PASSWORD=$(random_hex 16)
+    (umask 077 && printf 'PG_PORT=%s\nAMQP_PORT=%s\nPG_PASSWORD=%s\nRMQ_PASSWORD=%s\n' \
+        "$PG_PORT" "$AMQP_PORT" "$PG_PASSWORD" "$RMQ_PASSWORD" >"$state/config")
+}
+
+q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }   # single-quote for the shell
+export_line() { printf 'export %s=%s\n' "$1" "$(q "$2")"; }
+
+print_exports() {
+    local npgsql="Host=127.0.0.1;Port=$PG_PORT;Username=$db_user;Password=$PG_PASSWORD"
+    export_line PIPELINE_SERVICES_DIR "$state"
+    export_line RabbitMq__Host 127.0.0.1
+    export_line RabbitMq__Port "$AMQP_PORT"
+    export_line RabbitMq__VirtualHost "$mq_vhost"
+    export_line RabbitMq__Username "$mq_user"
+    export_line RabbitMq__Password "$RMQ_PASSWORD"
+    export_line Storage__Provider postgres
+    export_line Storage__ConnectionString "$npgsql;Database=$db_name"
+    export_line Hangfire__ConnectionString "$npgsql;Database=$db_name"
+    export_line PIPELINE_TEST_POSTGRES "$npgsql;Database=$test_db"
+    export_line PIPELINE_TEST_RABBITMQ "amqp://$mq_user:$RMQ_PASSWORD@127.0.0.1:$AMQP_PORT/$mq_vhost"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+
+as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_running() { [[ -f $pg_dir/data/PG_VERSION ]] && as_pg "$(pg_bindir)/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; }
+
+start_postgres() {
+    local bin; bin=$(pg_bindir)
+    if [[ ! -f $pg_dir/data/PG_VERSION ]]; then
+        rm -rf "$pg_dir"
+        mkdir -p "$pg_dir/data" "$pg_dir/run"
+        if is_root; then
+            chown -R postgres: "$pg_dir"
+            runuser -u postgres -- test -w "$pg_dir/data" ||
+                die "user postgres cannot reach $pg_dir; use a PIPELINE_SERVICES_DIR whose parent folders others may enter (e.g. under /tmp)"
+        fi
+        chmod 700 "$pg_dir/data" "$pg_dir/run"
+        log "initialising PostgreSQL $(basename "$(dirname "$bin")") in $pg_dir/data"
+        as_pg "$bin/initdb" -D "$pg_dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+            --no-locale -E UTF8 --no-sync >"$pg_dir/initdb.log" 2>&1 ||
+            die "initdb failed; see $pg_dir/initdb.log"
+        {
+            cat "$here/postgres/postgresql.conf"
+            printf "port = %s\nunix_socket_directories = '%s'\n" "$PG_PORT" "$pg_dir/run"
+        } | as_pg tee "$pg_dir/data/pipeline.conf" >/dev/null
+        echo "include 'pipeline.conf'" | as_pg tee -a "$pg_dir/data/postgresql.conf" >/dev/null
+    fi
+    if ! pg_running; then
+        log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+        as_pg "$bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t "$timeout" start </dev/null >/dev/null 2>&1 9>&- ||
+            die "PostgreSQL failed to start or was not ready within ${timeout}s; see $pg_dir/postgres.log"
+    fi
+    # Role and databases (idempotent, so an interrupted first start heals itself).
+    local psql=("$bin/psql" -h "$pg_dir/run" -p "$PG_PORT" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 -tA)
+    as_pg "${psql[@]}" >/dev/null <<SQL || die "creating the PostgreSQL role and databases failed; see $pg_dir/postgres.log"
+SELECT format('CREATE ROLE %I LOGIN CREATEDB', '$db_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$db_user')\gexec
+ALTER ROLE $db_user PASSWORD '$PG_PASSWORD';
+SELECT format('CREATE DATABASE %I OWNER %I', '$db_name', '$db_user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db_name')\gexec
+SELECT format('CREATE DATABASE %I OWNER %I', '$test_db', '$db_user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$test_db')\gexec
+SQL
+}
+
+stop_postgres() {
+    [[ -f $pg_dir/data/PG_VERSION ]] || return 0
+    if pg_running; then
+        log "stopping PostgreSQL"
+        as_pg "$(pg_bindir)/pg_ctl" -D "$pg_dir/data" -m immediate -w -t 60 stop >/dev/null 2>&1 || {
+            local pid; pid=$(head -n1 "$pg_dir/data/postmaster.pid" 2>/dev/null || true)
+            [[ -z $pid ]] || kill -KILL "$pid" 2>/dev/null || true
+        }
+    fi
+}
+
+# ---------------------------------------------------------------- RabbitMQ
+
+rmq() {   # run a RabbitMQ script with this instance's environment; config, data, logs, cookie all in $rmq_dir
+    local cmd=$1; shift
+    (
+        export HOME=$rmq_dir/home   # the Erlang cookie: $HOME/.erlang.cookie, shared by server and CLI
+        export RABBITMQ_NODENAME=pipeline$AMQP_PORT@localhost RABBITMQ_USE_LONGNAME=false
+        export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$AMQP_PORT
+        export RABBITMQ_DIST_PORT=$((AMQP_PORT + 1))
+        export ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=$((AMQP_PORT + 2))
+        export RABBITMQ_CTL_DIST_PORT_MIN=$((AMQP_PORT + 3)) RABBITMQ_CTL_DIST_PORT_MAX=$((AMQP_PORT + 12))
+        export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+        export RABBITMQ_CTL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+        export RABBITMQ_CONF_ENV_FILE=$rmq_dir/rabbitmq-env.conf
+        export RABBITMQ_CONFIG_FILE=$rmq_dir/rabbitmq.conf RABBITMQ_CONFIG_FILES=$rmq_dir/conf.d
+        export RABBITMQ_ADVANCED_CONFIG_FILE=$rmq_dir/advanced.config
+        export RABBITMQ_ENABLED_PLUGINS_FILE=$rmq_dir/enabled_plugins
+        export RABBITMQ_MNESIA_BASE=$rmq_dir/mnesia RABBITMQ_LOG_BASE=$rmq_dir/log
+        export RABBITMQ_PID_FILE=$rmq_dir/rabbitmq.pid
+        exec "$rmq_bin/$cmd" "$@"
+    )
+}
+
+rmq_pid() { cat "$rmq_dir/rabbitmq.pid" 2>/dev/null || true; }
+rmq_running() { local pid; pid=$(rmq_pid); [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && port_in_use "$AMQP_PORT"; }
+
+start_rabbitmq() {
+    if [[ ! -f $rmq_dir/rabbitmq.conf ]]; then
+        rm -rf "$rmq_dir"
+        mkdir -p "$rmq_dir/home" "$rmq_dir/conf.d" "$rmq_dir/mnesia" "$rmq_dir/log"
+        chmod 700 "$rmq_dir"
+        (umask 077 && random_hex 20 | tr a-f A-F >"$rmq_dir/home/.erlang.cookie")
+        chmod 400 "$rmq_dir/home/.erlang.cookie"
+        : >"$rmq_dir/rabbitmq-env.conf"
+        echo '[].' >"$rmq_dir/enabled_plugins"
+        sed -e "s/@AMQP_PORT@/$AMQP_PORT/g" -e "s/@USER@/$mq_user/g" -e "s/@PASSWORD@/$RMQ_PASSWORD/g" \
+            -e "s/@VHOST@/$mq_vhost/g" "$here/rabbitmq/rabbitmq.conf" >"$rmq_dir/rabbitmq.conf"
+    fi
+    rmq_running && return 0
+    local pid; pid=$(rmq_pid)
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+        log "RabbitMQ (pid $pid) is still starting"; return 0
+    fi
+    rm -f "$rmq_dir/rabbitmq.pid"
+    log "starting RabbitMQ on 127.0.0.1:$AMQP_PORT"
+    rmq rabbitmq-server -detached </dev/null >>"$rmq_dir/startup.log" 2>&1 9>&- ||
+        die "rabbitmq-server failed to start; see $rmq_dir/startup.log"
+}
+
+await_rabbitmq() {   # it boots in ~10 s, so start_postgres runs meanwhile
+    rmq_running && return 0
+    rmq rabbitmqctl wait "$rmq_dir/rabbitmq.pid" --timeout "$timeout" </dev/null >>"$rmq_dir/startup.log" 2>&1 ||
+        die "RabbitMQ did not become ready within ${timeout}s; see $rmq_dir/log/ and $rmq_dir/startup.log"
+    port_in_use "$AMQP_PORT" || die "RabbitMQ started but 127.0.0.1:$AMQP_PORT refuses connections; see $rmq_dir/log/"
+}
+
+stop_rabbitmq() {
+    local pid; pid=$(rmq_pid)
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+        log "stopping RabbitMQ"
+        kill -TERM "$pid" 2>/dev/null || true   # the broker shuts down cleanly on SIGTERM
+        local i
+        for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    # The broker's private epmd (started by the Erlang VM) outlives it; it listens on AMQP_PORT+2.
+    if [[ -n ${AMQP_PORT:-} ]] && port_in_use $((AMQP_PORT + 2)); then
+        local epmd; epmd=$(command -v epmd || ls /usr/lib/erlang/erts-*/bin/epmd 2>/dev/null | head -n1 || true)
+        [[ -z $epmd ]] || ERL_EPMD_PORT=$((AMQP_PORT + 2)) "$epmd" -kill >/dev/null 2>&1 || true
+    fi
+}
+
+# ---------------------------------------------------------------- commands
+
+lock() {   # serialises commands on one state dir; daemons are started with fd 9 closed so they don't keep it
+    mkdir -p "$state"
+    exec 9>"$state/.lock"
+    flock -w "$timeout" 9 || die "another services.sh holds $state/.lock"
+}
+
+cmd_up() {
+    ensure_packages
+    mkdir -p "$state"
+    chmod 755 "$state"   # user postgres must be able to enter it
+    lock
+    if ! load_config; then new_config; fi   # (not `||`: set -e must stay in force inside new_config)
+    start_rabbitmq
+    start_postgres
+    await_rabbitmq
+    log "ready: PostgreSQL 127.0.0.1:$PG_PORT, RabbitMQ 127.0.0.1:$AMQP_PORT (state in $state)"
+    print_exports
+}
+
+cmd_env() {
+    load_config || die "not up (no $state/config)"
+    pg_running && rmq_running || die "not running; run: infra/services.sh up"
+    print_exports
+}
+
+cmd_status() {
+    if ! load_config; then
+        echo "down (no state in $state)"; return 3
+    fi
+    local rc=0
+    if pg_running; then echo "postgresql: running on 127.0.0.1:$PG_PORT (log $pg_dir/postgres.log)"
+    else echo "postgresql: stopped"; rc=3; fi
+    if rmq_running; then echo "rabbitmq:   running on 127.0.0.1:$AMQP_PORT, pid $(rmq_pid) (logs $rmq_dir/log/)"
+    else echo "rabbitmq:   stopped"; rc=3; fi
+    return $rc
+}
+
+cmd_down() {
+    [[ -d $state ]] || { log "nothing to stop ($state does not exist)"; return 0; }
+    lock
+    load_config || true
+    stop_postgres
+    stop_rabbitmq
+    rm -rf "$pg_dir" "$rmq_dir" "$state/config" "$state/.lock"
+    rmdir "$state" 2>/dev/null || true
+    log "down; data removed"
+}
+
+cmd_rabbitmqctl() {
+    load_config || die "not up (no $state/config)"
+    rmq rabbitmqctl "$@"
+}
+
+cmd_psql() {
+    load_config || die "not up (no $state/config)"
+    PGPASSWORD=$PG_PASSWORD exec "$(pg_bindir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$db_user" -d "$db_name" "$@"
+}
+
+case ${1:-} in
+    up) cmd_up ;;
+    env) cmd_env ;;
+    status) cmd_status ;;
+    down) cmd_down ;;
+    rabbitmqctl) shift; cmd_rabbitmqctl "$@" ;;
+    psql) shift; cmd_psql "$@" ;;
+    *) sed -n '2,21s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+esac
