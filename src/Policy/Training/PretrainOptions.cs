@@ -8,7 +8,7 @@ public sealed class PretrainOptions
 {
     public const string Section = "Pretrain";
 
-    [Range(1, 1_000_000)] public int Steps { get; set; } = 600;
+    [Range(1, 1_000_000)] public int Steps { get; set; } = 300;
     [Range(1, 4096)] public int BatchSize { get; set; } = 64;
     [Range(1e-6, 1.0)] public double LearningRate { get; set; } = 2e-3;
     /// <summary>Linear warm-up, then cosine decay to a tenth of <see cref="LearningRate"/>.</summary>
