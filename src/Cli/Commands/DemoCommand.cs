@@ -33,11 +33,14 @@ public static class DemoCommand
             var runConfig = RunConfigs.From(configuration);
             var corpusOptions = PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
             var task = TaskSources.For(runConfig);
+            double pretrainSeconds = 0;
             if (!Checkpoint.Exists(runConfig.Run.BasePolicy))
             {
                 AnsiConsole.MarkupLineInterpolated($"No base policy at [bold]{runConfig.Run.BasePolicy}[/]: building one first.");
+                pretrainSeconds = clock.Elapsed.TotalSeconds;
                 await BasePolicyTraining.RunAsync(PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
                     task, corpusOptions, runConfig.Run.BasePolicy, cancellation);
+                pretrainSeconds = clock.Elapsed.TotalSeconds - pretrainSeconds;
             }
 
             using var services = CommandServices.Build(configuration);
@@ -54,18 +57,17 @@ public static class DemoCommand
                 after = evaluator.Evaluate(trained, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed);
 
             ShowTable(before, after, corpusAccuracy);
-            var results = new
-            {
-                Base = new { before.Accuracy, before.FormatRate, PassAt8 = JsonResults.Finite(before.PassAtK) },
-                Final = new { after.Accuracy, after.FormatRate, PassAt8 = JsonResults.Finite(after.PassAtK) },
-                CorpusAccuracy = corpusAccuracy,
-                PolicyVersions = outcome.PolicyVersions,
-                RunId = outcome.RunId,
-                HeldOutProblems = before.Problems,
-                Curve = curve.Select(c => new { c.Version, c.Accuracy }).ToArray(),
-                TrainingSeconds = outcome.WallSeconds,
-                WallSeconds = clock.Elapsed.TotalSeconds,
-            };
+            var results = new DemoResults(
+                new PolicyFigures(before.Accuracy, before.FormatRate, JsonResults.Finite(before.PassAtK)),
+                new PolicyFigures(after.Accuracy, after.FormatRate, JsonResults.Finite(after.PassAtK)),
+                corpusAccuracy,
+                outcome.PolicyVersions,
+                outcome.RunId,
+                before.Problems,
+                curve.Select(c => new CurvePoint(c.Version, c.Accuracy)).ToArray(),
+                pretrainSeconds,
+                outcome.WallSeconds,
+                clock.Elapsed.TotalSeconds);
             await JsonResults.WriteAsync(parse.GetValue(json), results);
             AnsiConsole.MarkupLineInterpolated($"Done in {clock.Elapsed.TotalSeconds:F0} s (run {outcome.RunId}).");
             return 0;

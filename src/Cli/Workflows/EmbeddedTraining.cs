@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,11 +25,22 @@ public static class EmbeddedTraining
             var runId = await coordinator.StartAsync(config, cancellation);
             var completion = coordinator.WaitAsync(runId);
             await display.ShowUntilAsync(completion);
-            return (await completion, display.Evaluations);
+            var outcome = await completion;
+            await WaitForEvaluationsAsync(host.Services.GetRequiredService<JobStorage>(), TimeSpan.FromMinutes(2), cancellation);
+            return (outcome, display.Evaluations);
         }
         finally
         {
             await host.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>Lets the background evaluations of the last versions finish, so the run's curve is complete.</summary>
+    static async Task WaitForEvaluationsAsync(JobStorage storage, TimeSpan limit, CancellationToken cancellation)
+    {
+        var monitoring = storage.GetMonitoringApi();
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline && monitoring.EnqueuedCount("default") + monitoring.ProcessingCount() > 0)
+            await Task.Delay(200, cancellation);
     }
 }

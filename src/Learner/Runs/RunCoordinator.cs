@@ -110,7 +110,7 @@ public sealed class RunCoordinator(
                 if (active.NextBatch < settings.Steps) await DispatchAsync(active, CancellationToken.None);
             }
             await runs.MarkCompletedAsync(active.RunId);
-            active.Completion.TrySetResult(new RunOutcome(active.RunId, active.Version + 1, active.Version, active.LatestCheckpoint,
+            active.Completion.TrySetResult(new RunOutcome(active.RunId, active.Version, active.Version, active.LatestCheckpoint,
                 active.StaleBatches, active.Clock.Elapsed.TotalSeconds));
         }
         catch (Exception e)
