@@ -8,5 +8,6 @@ var root = new RootCommand("Pipeline: GRPO reinforcement learning for small lang
     TrainCommand.Create(),
     EvalCommand.Create(),
     VerifyCommand.Create(),
+    RunsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

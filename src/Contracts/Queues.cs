@@ -6,4 +6,7 @@ public static class Queues
 {
     /// <summary>Where <see cref="GenerateRollouts"/> is sent; every rollout worker consumes from it (competing consumers).</summary>
     public const string GenerateRollouts = "generate-rollouts";
+
+    /// <summary>Where <see cref="StartRun"/> is sent; the learner consumes from it.</summary>
+    public const string StartRun = "start-run";
 }

@@ -1,4 +1,7 @@
+using Hangfire;
+using Hangfire.PostgreSql;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Learner.Consumers;
 using Pipeline.Learner.Evaluation;
@@ -24,6 +27,24 @@ public static class LearnerRegistration
         return services;
     }
 
-    public static void AddLearnerConsumers(this IBusRegistrationConfigurator bus) =>
+    /// <summary>Hangfire for the background evaluations: PostgreSQL storage when the run database is PostgreSQL
+    /// (<c>Hangfire:ConnectionString</c>, else <c>Storage:ConnectionString</c>), in-memory storage otherwise.</summary>
+    public static IServiceCollection AddLearnerJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        bool postgres = string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase);
+        var connectionString = configuration["Hangfire:ConnectionString"] ?? configuration["Storage:ConnectionString"];
+        services.AddHangfire(c =>
+        {
+            if (postgres) c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString));
+            else c.UseInMemoryStorage();
+        });
+        services.AddHangfireServer(o => o.WorkerCount = configuration.GetValue("Hangfire:Workers", 1));
+        return services;
+    }
+
+    public static void AddLearnerConsumers(this IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<RolloutGroupScoredConsumer, RolloutGroupScoredConsumerDefinition>();
+        bus.AddConsumer<StartRunConsumer, StartRunConsumerDefinition>();
+    }
 }

@@ -19,6 +19,13 @@ public static class RolloutRegistration
     public static void AddRolloutConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<GenerateRolloutsConsumer, GenerateRolloutsConsumerDefinition>();
-        bus.AddConsumer<PolicyPublishedConsumer, PolicyPublishedConsumerDefinition>();
+        // Each worker instance listens on a queue of its own (deleted when it goes away), so PolicyPublished
+        // fans out to every worker instead of being shared out like a command.
+        bus.AddConsumer<PolicyPublishedConsumer, PolicyPublishedConsumerDefinition>()
+            .Endpoint(e =>
+            {
+                e.InstanceId = $"{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
+                e.Temporary = true;
+            });
     }
 }

@@ -18,11 +18,32 @@ public static class TrainCommand
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
         var json = CommonOptions.Json();
-        var command = new Command("train", "Start a GRPO run (settings: Run, Grpo, Task) and follow it to the end.") { config, set, json };
+        var wait = new Option<bool>("--wait") { Description = "With separate services: block until the run has finished (embedded runs always do)." };
+        var timeout = new Option<int>("--timeout") { Description = "With --wait: give up after this many minutes.", DefaultValueFactory = _ => 120 };
+        var command = new Command("train",
+            "Start a GRPO run (settings: Run, Grpo, Task). Embedded in this process by default; when RabbitMq:Host is set, " +
+            "the running learner, rollout and verifier services execute it.") { config, set, json, wait, timeout };
         command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
         {
             var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
             var runConfig = RunConfigs.From(configuration);
+            if (!string.IsNullOrWhiteSpace(configuration["RabbitMq:Host"]))
+            {
+                var runId = await RemoteTraining.StartAsync(configuration, runConfig, cancellation);
+                AnsiConsole.MarkupLineInterpolated($"Started run [bold]{runId}[/] on {configuration["RabbitMq:Host"]}; follow it with `pipeline runs show {runId}`.");
+                if (!parse.GetValue(wait))
+                {
+                    await JsonResults.WriteAsync(parse.GetValue(json), new { RunId = runId, Status = "running" });
+                    return 0;
+                }
+                var report = await RemoteTraining.WaitAsync(configuration, runId, TimeSpan.FromMinutes(parse.GetValue(timeout)), cancellation);
+                RunsCommand.Print(report);
+                await JsonResults.WriteAsync(parse.GetValue(json), new
+                {
+                    RunId = report.Id, report.Status, report.PolicyVersions, report.GroupsScored, report.GroupsExpected, report.DuplicatesIgnored, report.Final,
+                });
+                return report.Status == "completed" ? 0 : 1;
+            }
             var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, cancellation);
             using var services = CommandServices.Build(configuration);
             PolicyScore final;

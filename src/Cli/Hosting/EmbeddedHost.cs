@@ -1,4 +1,3 @@
-using Hangfire;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,8 +30,7 @@ public static class EmbeddedHost
         services.AddRolloutWorker();
         services.AddLearner();
         foreach (var observer in observers) services.AddSingleton(observer);
-        services.AddHangfire(c => c.UseInMemoryStorage());
-        services.AddHangfireServer(o => o.WorkerCount = 1);
+        services.AddLearnerJobs(builder.Configuration);
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();

@@ -22,7 +22,7 @@ public static class EmbeddedTraining
         try
         {
             var coordinator = host.Services.GetRequiredService<RunCoordinator>();
-            var runId = await coordinator.StartAsync(config, cancellation);
+            var runId = await coordinator.StartAsync(config, null, cancellation);
             var completion = coordinator.WaitAsync(runId);
             await display.ShowUntilAsync(completion);
             var outcome = await completion;

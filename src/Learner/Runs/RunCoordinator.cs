@@ -28,13 +28,21 @@ public sealed class RunCoordinator(
     readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
     readonly IRunObserver[] _observers = observers.ToArray();
 
-    public async Task<Guid> StartAsync(RunConfig config, CancellationToken cancellationToken)
+    /// <param name="runId">the run's id when the caller chose it (a remote <c>pipeline train</c>); a run that
+    /// already exists is not started again, so a redelivered start command is harmless</param>
+    public async Task<Guid> StartAsync(RunConfig config, Guid? runId, CancellationToken cancellationToken)
     {
         var settings = config.Run;
+        if (runId is { } existing && (_active.ContainsKey(existing) || await runs.GetAsync(existing, cancellationToken) is not null))
+        {
+            logger.LogWarning("Run {RunId} already exists: not starting it again", existing);
+            return existing;
+        }
         if (!Checkpoint.Exists(settings.BasePolicy))
             throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
         var run = await runs.CreateAsync(new NewRun
         {
+            Id = runId,
             Name = settings.Name,
             ConfigJson = config.ToJson(),
             Seed = settings.Seed,
@@ -109,6 +117,9 @@ public sealed class RunCoordinator(
                 active.FinishedBatches++;
                 if (active.NextBatch < settings.Steps) await DispatchAsync(active, CancellationToken.None);
             }
+            bool finalEvaluated = settings.EvaluateEvery > 0 && active.Version % settings.EvaluateEvery == 0;
+            if (!finalEvaluated)
+                jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));
             await runs.MarkCompletedAsync(active.RunId);
             active.Completion.TrySetResult(new RunOutcome(active.RunId, active.Version, active.Version, active.LatestCheckpoint,
                 active.StaleBatches, active.Clock.Elapsed.TotalSeconds));

@@ -1,0 +1,13 @@
+using MassTransit;
+using Pipeline.Hosting;
+using Pipeline.Verifier;
+
+// A verifier: scores every completion of each generated group with the task's reward rules.
+var builder = ServiceHost.CreateBuilder("verifier", args);
+builder.Services.AddVerifier();
+builder.Services.AddMassTransit(bus =>
+{
+    bus.AddVerifierConsumers();
+    bus.UsePipelineTransport(builder.Configuration);
+});
+await ServiceHost.RunAsync(builder.Build(), migrate: false);
