@@ -9,5 +9,6 @@ var root = new RootCommand("Pipeline: GRPO reinforcement learning for small lang
     EvalCommand.Create(),
     VerifyCommand.Create(),
     RunsCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

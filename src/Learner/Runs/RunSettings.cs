@@ -42,4 +42,15 @@ public sealed class RunSettings
 
     /// <summary>A JSONL file of the user's own problems; empty = the built-in arithmetic task (section "Task").</summary>
     public string? Dataset { get; set; }
+
+    /// <summary>The same settings with the policy and checkpoint paths made absolute against this process's
+    /// directory — what a run sent to a learner elsewhere on this machine must carry.</summary>
+    public RunSettings WithAbsolutePaths()
+    {
+        var copy = (RunSettings)MemberwiseClone();
+        copy.BasePolicy = Path.GetFullPath(BasePolicy);
+        copy.CheckpointDirectory = Path.GetFullPath(CheckpointDirectory);
+        if (!string.IsNullOrWhiteSpace(Dataset)) copy.Dataset = Path.GetFullPath(Dataset);
+        return copy;
+    }
 }

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.Hosting;
+using Pipeline.Cli.Output;
+using Pipeline.Cli.Workflows;
+using Pipeline.Learner.Evaluation;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>pipeline bench …</c>: benchmarks that measure ratios within one run on one machine, print a table
+/// and write JSON.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks; each prints a table and writes JSON with --json.");
+        command.Subcommands.Add(Bus());
+        return command;
+    }
+
+    static Command Bus()
+    {
+        var config = CommonOptions.Config();
+        var set = CommonOptions.Set();
+        var json = CommonOptions.Json();
+        var rollouts = new Option<int>("--rollout-workers") { Description = "Rollout worker processes.", DefaultValueFactory = _ => 2 };
+        var verifiers = new Option<int>("--verifiers") { Description = "Verifier processes.", DefaultValueFactory = _ => 2 };
+        var command = new Command("bus",
+            "End-to-end samples/s of the same run embedded and as separate services over RabbitMQ + PostgreSQL (RabbitMq:* and Storage:* " +
+            "must point at a running broker and database, e.g. from `eval \"$(infra/services.sh up)\"`), and the held-out accuracy of each.")
+            { config, set, json, rollouts, verifiers };
+        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        {
+            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
+            if (string.IsNullOrWhiteSpace(configuration["RabbitMq:Host"]) || !string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException("bench bus needs RabbitMq:Host and Storage:Provider=postgres (try: eval \"$(infra/services.sh up)\")");
+            var runConfig = RunConfigs.From(configuration);
+            runConfig = runConfig with { Run = runConfig.Run.WithAbsolutePaths() };
+            var scratch = Directory.CreateTempSubdirectory("pipeline-bench-bus-").FullName;
+            using var services = CommandServices.Build(configuration);
+            var result = await BusBenchmark.RunAsync(configuration, runConfig, services.GetRequiredService<PolicyEvaluator>(),
+                parse.GetValue(rollouts), parse.GetValue(verifiers), scratch, cancellation);
+
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{runConfig.Run.Steps}×{runConfig.Run.PromptsPerBatch}×{runConfig.Run.GroupSize} samples[/]");
+            foreach (var column in new[] { "mode", "samples/s", "wall s", "versions", "held-out accuracy" }) table.AddColumn(new TableColumn(column).RightAligned());
+            table.AddRow("embedded", $"{result.Embedded.SamplesPerSecond:F1}", $"{result.Embedded.WallSeconds:F1}", $"{result.Embedded.PolicyVersions}", $"{result.Embedded.Accuracy:P1}");
+            table.AddRow($"RabbitMQ + PostgreSQL ({result.RolloutWorkers}+{result.Verifiers})", $"{result.Distributed.SamplesPerSecond:F1}", $"{result.Distributed.WallSeconds:F1}", $"{result.Distributed.PolicyVersions}", $"{result.Distributed.Accuracy:P1}");
+            table.AddRow("ratio / difference", $"{result.SamplesPerSecondRatio:F2}", "", "", $"{result.AccuracyDifference * 100:+0.0;-0.0} pts");
+            AnsiConsole.Write(table);
+            await JsonResults.WriteAsync(parse.GetValue(json), result);
+            return 0;
+        }));
+        return command;
+    }
+}
