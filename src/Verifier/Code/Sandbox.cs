@@ -22,6 +22,7 @@ public sealed class Sandbox : IDisposable
     private readonly string _toolsError;
     private readonly SandboxCgroups? _cgroups;
     private readonly SemaphoreSlim _gate;
+    private readonly SandboxSpawner _spawner = new();
     private int _disposed;
 
     internal Sandbox(SandboxOptions options)
@@ -108,6 +109,7 @@ public sealed class Sandbox : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _spawner.Dispose();
             _cgroups?.Dispose();
             _gate.Dispose();
         }
@@ -140,7 +142,7 @@ public sealed class Sandbox : IDisposable
         using var process = new Process { StartInfo = start };
         try
         {
-            process.Start();
+            await _spawner.StartAsync(process);
         }
         catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
         {

@@ -19,7 +19,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
         var problem = CodeProblems.Get(id);
         var result = await Score(problem.Solution, id);
 
-        Assert.Equal(CodeVerdict.Accepted, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
         Assert.Equal(3, result.Score.Index);
         Assert.Equal(1, result.Score.Reward);
         Assert.Equal(1, result.Score.Components[CodeScorer.AccuracyComponent]);
@@ -37,7 +37,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     {
         var result = await Score("n = int(input())\nfor i in range(1, n):\n" +
             "    print('FizzBuzz' if i % 15 == 0 else 'Fizz' if i % 3 == 0 else 'Buzz' if i % 5 == 0 else i)", "fizzbuzz");
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
         Assert.Equal(0, result.Score.Reward);
         Assert.All(result.Tests, t => Assert.Equal(CodeVerdict.WrongAnswer, t.Verdict));
     }
@@ -47,7 +47,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     {
         // Prints the first half of the reversed line: a prefix of the expected output.
         var result = await Score("s = input()[::-1]\nprint(s[:len(s) // 2 + 1] if len(s) > 1 else s)", "reverse-string");
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
         Assert.Contains(result.Tests, t => t.Verdict == CodeVerdict.WrongAnswer);
     }
 
@@ -55,21 +55,21 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     public async Task ExtraOutputAfterTheAnswerIsAWrongAnswer()
     {
         var result = await Score("import sys\nprint(sum(int(x) for x in sys.stdin.read().split()))\nprint('done')", "sum-list");
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
     }
 
     [Fact]
     public async Task TrailingWhitespaceIsForgiven()
     {
         var result = await Score("import sys\nprint(str(len(sys.stdin.read().split())) + '   \\n\\n')", "word-count");
-        Assert.Equal(CodeVerdict.Accepted, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
     }
 
     [Fact]
     public async Task CorrectOutputThenACrashIsARuntimeError()
     {
         var result = await Score("print(input()[::-1])\nraise ValueError('late')", "reverse-string");
-        Assert.Equal(CodeVerdict.RuntimeError, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
         Assert.Contains("ValueError: late", result.Tests[0].Detail);
     }
 
@@ -77,7 +77,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     public async Task ReturningOneForTrueIsAWrongAnswer()
     {
         var result = await Score("def is_prime(n):\n    return int(n > 1 and all(n % d for d in range(2, int(n ** 0.5) + 1)))", "is-prime");
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
         Assert.All(result.Tests, t => Assert.Equal(CodeVerdict.WrongAnswer, t.Verdict));
     }
 
@@ -85,7 +85,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     public async Task OneWrongAssertFailsOnlyThatTest()
     {
         var result = await Score("def gcd(a, b):\n    while b:\n        a, b = b, a % b\n    return a if a != 7 else 1", "gcd");
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
         Assert.Equal(
             [CodeVerdict.Accepted, CodeVerdict.Accepted, CodeVerdict.WrongAnswer, CodeVerdict.Accepted, CodeVerdict.Accepted],
             result.Tests.Select(t => t.Verdict));
@@ -95,7 +95,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     public async Task AMissingFunctionIsAWrongAnswer()
     {
         var result = await Score("def greatest_common_divisor(a, b):\n    return 0", "gcd");
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
         Assert.Contains("NameError", result.Tests[0].Detail);
     }
 
@@ -104,7 +104,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     {
         var result = await Score("print('loading')\ndef gcd(a, b):\n    print('gcd', a, b)\n" +
             "    while b:\n        a, b = b, a % b\n    return a", "gcd");
-        Assert.Equal(CodeVerdict.Accepted, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
         }.ToJson();
         var program = "def square(x):\n    return x * x\nif __name__ == '__main__':\n    print(square(int(input())))";
         var passing = await fixture.Scorer.ScoreAsync(0, SandboxFixture.Completion(program), reference);
-        Assert.Equal(CodeVerdict.Accepted, passing.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, passing);
         Assert.Equal(3, passing.Tests.Count);
     }
 
@@ -126,7 +126,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     {
         var result = await fixture.Scorer.ScoreAsync(
             0, "<think>hmm</think> ```python\nprint(3)\n```", CodeProblems.Get("sum-list").Reference);
-        Assert.Equal(CodeVerdict.BadFormat, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.BadFormat, result);
         Assert.Equal("bad-format", result.Score.Verdict);
         Assert.Equal(0, result.Score.Reward);
         Assert.Equal(0, result.Score.Components[CodeScorer.FormatComponent]);

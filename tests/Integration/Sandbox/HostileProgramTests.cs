@@ -26,7 +26,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     {
         var ok = await fixture.Scorer.ScoreAsync(
             1, SandboxFixture.Completion("import sys\nprint(sum(int(x) for x in sys.stdin.read().split()))"), SumReference);
-        Assert.Equal(CodeVerdict.Accepted, ok.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, ok);
     }
 
     private static void AssertNoProcessMentions(string marker)
@@ -56,14 +56,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     public async Task InfiniteLoopHitsTheCpuLimit()
     {
         var result = await Score("while True:\n    pass");
-        Assert.Equal(CodeVerdict.TimeLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.TimeLimit, result);
     }
 
     [Fact]
     public async Task SleepingHitsTheWallClockLimit()
     {
         var result = await Score("import time\ntime.sleep(120)\nprint(3)");
-        Assert.Equal(CodeVerdict.TimeLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.TimeLimit, result);
         Assert.Equal("wall-clock limit", result.Tests.Single().Detail);
     }
 
@@ -71,14 +71,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     public async Task OneHugeAllocationIsAMemoryLimit()
     {
         var result = await Score("x = bytearray(1 << 32)\nprint(3)");
-        Assert.Equal(CodeVerdict.MemoryLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.MemoryLimit, result);
     }
 
     [Fact]
     public async Task GrowingMemoryIsAMemoryLimit()
     {
         var result = await Score("blocks = []\nwhile True:\n    blocks.append(b'x' * (4 << 20))");
-        Assert.Equal(CodeVerdict.MemoryLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.MemoryLimit, result);
     }
 
     [Fact]
@@ -98,14 +98,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
                 pass
             time.sleep(30)
             """);
-        Assert.Equal(CodeVerdict.MemoryLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.MemoryLimit, result);
     }
 
     [Fact]
     public async Task DeepRecursionIsARuntimeError()
     {
         var result = await Score("def f(n):\n    return f(n + 1) + 1\nprint(f(0))");
-        Assert.Equal(CodeVerdict.RuntimeError, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
         Assert.Contains("RecursionError", result.Tests.Single().Detail);
     }
 
@@ -129,7 +129,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
                 except OSError:
                     pass
             """);
-        Assert.Equal(CodeVerdict.TimeLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.TimeLimit, result);
         AssertNoProcessMentions(marker);
     }
 
@@ -143,7 +143,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
             while True:
                 threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
             """);
-        Assert.Equal(CodeVerdict.RuntimeError, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
         AssertNoProcessMentions(marker);
     }
 
@@ -151,28 +151,28 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     public async Task StdoutFloodIsAnOutputLimit()
     {
         var result = await Score("while True:\n    print('x' * 1000)");
-        Assert.Equal(CodeVerdict.OutputLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
     }
 
     [Fact]
     public async Task OneGiantLineIsAnOutputLimit()
     {
         var result = await Score("import sys\nsys.stdout.write('3' * (32 << 20))");
-        Assert.Equal(CodeVerdict.OutputLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
     }
 
     [Fact]
     public async Task EndlessLineWithoutNewlineIsAnOutputLimit()
     {
         var result = await Score("import sys\nwhile True:\n    sys.stdout.write('3' * 4096)");
-        Assert.Equal(CodeVerdict.OutputLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
     }
 
     [Fact]
     public async Task StderrFloodIsAnOutputLimit()
     {
         var result = await Score("import sys\nprint(3)\nwhile True:\n    sys.stderr.write('e' * 4096)");
-        Assert.Equal(CodeVerdict.OutputLimit, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
         Assert.All(hostPaths, path => Assert.False(File.Exists(path), path));
 
         var scored = await Score($"open('/etc/pipeline-sandbox-{tag}', 'w').write('pwned')\nprint(3)");
-        Assert.Equal(CodeVerdict.RuntimeError, scored.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, scored);
         Assert.False(File.Exists($"/etc/pipeline-sandbox-{tag}"));
     }
 
@@ -219,7 +219,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
                     f.write(b'x' * (1 << 20))
                 i += 1
             """);
-        Assert.Equal(CodeVerdict.RuntimeError, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
         Assert.Contains("No space left on device", result.Tests.Single().Detail);
 
         var next = await fixture.Sandbox.RunPythonAsync(["-c", "import os\nprint(os.listdir('.'))"], ReadOnlyMemory<byte>.Empty);
@@ -238,7 +238,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
             s.sendall(b"hello")
             print(3)
             """);
-        Assert.Equal(CodeVerdict.RuntimeError, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
         Assert.False(listener.Pending());
     }
 
@@ -268,7 +268,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
                 os._exit(0)
             print("started")
             """);
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
         AssertNoProcessMentions(marker);
         await Task.Delay(TimeSpan.FromSeconds(1));
         AssertNoProcessMentions(marker);
@@ -279,14 +279,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     public async Task SysExitBeforePrintingIsAWrongAnswer()
     {
         var result = await Score("import sys\nsys.exit(0)\nprint(3)");
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
     }
 
     [Fact]
     public async Task SysExitBeforeTheTestsFailsThem()
     {
         var result = await Score("import sys\nsys.exit(0)\ndef gcd(a, b):\n    return 6", GcdReference);
-        Assert.Equal(CodeVerdict.RuntimeError, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
         Assert.All(result.Tests, t => Assert.Equal(CodeVerdict.RuntimeError, t.Verdict));
         Assert.Contains("SystemExit", result.Tests[0].Detail);
     }
@@ -295,7 +295,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     public async Task OsExitBeforeTheTestsFailsThem()
     {
         var result = await Score("import os\nos._exit(0)\ndef gcd(a, b):\n    return 6", GcdReference);
-        Assert.Equal(CodeVerdict.RuntimeError, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
         Assert.Equal(2, result.Tests.Count);
     }
 
@@ -303,7 +303,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     public async Task OsExitInsideATestFailsIt()
     {
         var result = await Score("import os\ndef gcd(a, b):\n    os._exit(0)", GcdReference);
-        Assert.Equal(CodeVerdict.RuntimeError, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
         Assert.All(result.Tests, t => Assert.Equal(CodeVerdict.RuntimeError, t.Verdict));
     }
 
@@ -319,7 +319,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
                 print("PASSED")
                 return 1
             """, GcdReference);
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
         Assert.Equal(CodeVerdict.WrongAnswer, result.Tests[0].Verdict);
     }
 
@@ -340,7 +340,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
             def gcd(a, b):
                 return Anything() if a == 12 else Sly(0)
             """, GcdReference);
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
         Assert.All(result.Tests, t => Assert.Equal(CodeVerdict.WrongAnswer, t.Verdict));
     }
 
@@ -348,7 +348,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     public async Task AnswersOfTheWrongTypeAreWrong()
     {
         var result = await Score("def gcd(a, b):\n    return float(a if b == 0 else gcd(b, a % b))", GcdReference);
-        Assert.Equal(CodeVerdict.WrongAnswer, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
     }
 
     [Fact]
@@ -396,7 +396,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
             """;
         var result = await fixture.Scorer.ScoreAsync(
             0, SandboxFixture.Completion(program), """{"test_code": "assert gcd(1, 1) == []\n"}""");
-        Assert.Equal(CodeVerdict.Accepted, result.Verdict);
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
     }
 
     [Fact]

@@ -34,6 +34,12 @@ public sealed class SandboxFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Asserts a completion's verdict, showing every test's verdict and detail when it differs.</summary>
+    public static void AssertVerdict(CodeVerdict expected, CodeScoreResult result) =>
+        Assert.True(result.Verdict == expected,
+            $"expected {expected}, got {result.Verdict}: " +
+            string.Join("; ", result.Tests.Select(t => $"{t.Verdict} ({t.Detail})")) + result.Detail);
+
     public static string Completion(string program) =>
         $"<think>Let me write it.</think>\n<answer>\n```python\n{program}\n```\n</answer>";
 }

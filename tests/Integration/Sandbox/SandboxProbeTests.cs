@@ -15,14 +15,35 @@ public sealed class SandboxProbeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ProgramsRunAsTheUnprivilegedUidWithoutCapabilities()
+    public async Task ProgramsRunAsTheUnprivilegedUidWithoutCapabilitiesOrHostFds()
     {
         var run = await fixture.Sandbox.RunPythonAsync(["-c", """
             import os
             status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
             print(os.getuid(), os.getgid(), os.getgroups(), status["CapEff"].strip(), status["NoNewPrivs"].strip())
+            print(sorted(os.listdir("/proc/self/fd")))
             """], ReadOnlyMemory<byte>.Empty);
-        Assert.Equal("65534 65534 [] 0000000000000000 1", run.StdoutText.Trim());
+        // Nothing of the host's leaks in: only stdin, stdout, stderr (and the directory listing itself).
+        Assert.Equal("65534 65534 [] 0000000000000000 1\n['0', '1', '2', '3']", run.StdoutText.Trim());
+    }
+
+    [Fact]
+    public async Task ARunOutlivesTheThreadThatStartedIt()
+    {
+        // bwrap's parent-death signal follows the forking thread: a run must not die when its caller's thread ends.
+        // The starter thread stays until the sandbox is surely up (bwrap arms the signal only then), then ends.
+        Task<SandboxResult>? run = null;
+        var starter = new Thread(() =>
+        {
+            run = fixture.Sandbox.RunPythonAsync(
+                ["-c", "import time\ntime.sleep(1.0)\nprint('survived')"], ReadOnlyMemory<byte>.Empty);
+            Thread.Sleep(400);
+        });
+        starter.Start();
+        starter.Join();
+        var result = await run!;
+        Assert.Equal(SandboxTermination.Exited, result.Termination);
+        Assert.Equal("survived", result.StdoutText.Trim());
     }
 
     [Fact]
