@@ -134,6 +134,9 @@ internal static class AssertHarness
         class ProgramGone(ProgramFailed):
             pass
 
+        class HarnessBroken(Exception):
+            pass
+
         def strict_eq(a, b):
             if type(a) is not type(b):
                 return False
@@ -180,9 +183,12 @@ internal static class AssertHarness
             def __init__(self, source, server):
                 request_read, request_write = os.pipe()
                 reply_read, reply_write = os.pipe()
-                self.process = subprocess.Popen(
-                    [sys.executable, "-I", "-S", "-B", "-c", server, str(request_read), str(reply_write)],
-                    stdin=subprocess.DEVNULL, stdout=2, stderr=2, pass_fds=(request_read, reply_write))
+                try:
+                    self.process = subprocess.Popen(
+                        [sys.executable, "-I", "-S", "-B", "-c", server, str(request_read), str(reply_write)],
+                        stdin=subprocess.DEVNULL, stdout=2, stderr=2, pass_fds=(request_read, reply_write))
+                except OSError as error:
+                    raise HarnessBroken("cannot start the program's process: %s" % error)
                 os.close(request_read)
                 os.close(reply_write)
                 self.requests = os.fdopen(request_write, "wb")
@@ -308,6 +314,9 @@ internal static class AssertHarness
                     env[name] = proxy(program, name)
             except ProgramFailed as error:
                 failure = (error.verdict, error.detail)
+            except HarnessBroken as error:
+                emit(fatal=str(error))
+                return
             index = 0
             for kind, label, code in steps:
                 verdict, detail = failure if failure is not None else run(code, label, env)
@@ -337,7 +346,7 @@ internal static class AssertHarness
     public static string NewNonce() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
     /// <summary>Turns the harness's report into one verdict per test. Tests it did not report take the verdict of
-    /// how the run ended; a report that is missing or broken is a sandbox error, never a pass.</summary>
+    /// how the run ended; a report that is missing, broken or fatal is a sandbox error, never a pass.</summary>
     public static IReadOnlyList<CodeTestResult> Interpret(SandboxResult run, string nonce)
     {
         int? count = null;
@@ -381,10 +390,9 @@ internal static class AssertHarness
         var ending = RunOutcome.Abnormal(run);
         if (fatal is not null || count is null)
         {
-            var result = fatal is null && ending is { } e
-                ? new CodeTestResult(e.Verdict, e.Detail)
-                : new CodeTestResult(CodeVerdict.SandboxError, fatal ?? "the test harness reported nothing");
-            return [result];
+            // The harness announces the count before the program exists: without it, the program never ran.
+            return [new CodeTestResult(CodeVerdict.SandboxError,
+                fatal ?? "the test harness reported nothing" + (ending is { } e ? $" ({e.Detail})" : ""))];
         }
         if (count == 0)
         {

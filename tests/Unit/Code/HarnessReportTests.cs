@@ -82,6 +82,16 @@ public sealed class HarnessReportTests
         Assert.Equal(CodeVerdict.SandboxError, CodeScorer.Overall(tests));
     }
 
+    [Theory]
+    [InlineData(SandboxTermination.WallTimeout, 137)]
+    [InlineData(SandboxTermination.Exited, 1)]
+    [InlineData(SandboxTermination.Exited, 0)]
+    public void WithoutTheCountTheProgramNeverRanSoItIsASandboxError(SandboxTermination termination, int exitCode)
+    {
+        var tests = AssertHarness.Interpret(Run("", "Traceback …\nKeyError: 'tests'\n", exitCode, termination), Nonce);
+        Assert.Equal(CodeVerdict.SandboxError, Assert.Single(tests).Verdict);
+    }
+
     [Fact]
     public void AnUnknownVerdictWordIsASandboxError()
     {
