@@ -12,7 +12,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-public sealed class MarkElfVersionWeak : Task
+public sealed class MarkElfVersionWeak : Microsoft.Build.Utilities.Task
 {
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlgWeak = 0x2;

@@ -12,6 +12,9 @@ public sealed class ArithmeticTask : ITaskSource
     public ArithmeticTask(ArithmeticOptions options)
     {
         _options = options;
+        long distinct = DistinctQuestions(options);
+        if (options.HeldOutSize >= distinct)
+            throw new ArgumentException($"Task:HeldOutSize ({options.HeldOutSize}) must be smaller than the {distinct} distinct problems of {Name}, so that some are left for training");
         var random = new Random(options.HeldOutSeed);
         var heldOut = new List<Problem>();
         _heldOutQuestions = [];
@@ -45,6 +48,20 @@ public sealed class ArithmeticTask : ITaskSource
         long b = symbol == '*' ? random.Next(2, 10) : random.NextInt64(low, high);
         if (symbol == '-' && b > a) (a, b) = (b, a);
         return new Operation(a, symbol, b);
+    }
+
+    /// <summary>How many different questions <see cref="Draw"/> can produce: n² sums, n(n+1)/2 differences (the
+    /// larger operand first) and 8n products, for the n values an operand can take.</summary>
+    static long DistinctQuestions(ArithmeticOptions options)
+    {
+        long n = Pow10(options.Digits) - (options.Digits == 1 ? 0 : Pow10(options.Digits - 1));
+        return options.Operations.Distinct().Sum(symbol => symbol switch
+        {
+            '+' => n * n,
+            '-' => n * (n + 1) / 2,
+            '*' => n * 8,
+            _ => 0L,
+        });
     }
 
     static Problem ToProblem(Operation op, string id) =>

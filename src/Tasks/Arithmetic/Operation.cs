@@ -15,7 +15,7 @@ public readonly record struct Operation(long Left, char Op, long Right)
 
     public static Operation Parse(string question)
     {
-        int at = question.IndexOfAny(['+', '-', '*'], 1);
+        int at = question.Length < 2 ? -1 : question.IndexOfAny(['+', '-', '*'], 1);
         if (at < 0 || !long.TryParse(question[..at], out var left) || !long.TryParse(question[(at + 1)..], out var right))
             throw new FormatException($"'{question}' is not an arithmetic question of the form a+b, a-b or a*b");
         return new Operation(left, question[at], right);
