@@ -8,4 +8,7 @@ public sealed record SamplingSettings
     public required float TopP { get; init; }
     public required int MaxTokens { get; init; }
     public required long Seed { get; init; }
+
+    /// <summary>Texts that end a completion when generated (kept in it); none by default, EOS always ends one.</summary>
+    public IReadOnlyList<string> Stop { get; init; } = [];
 }

@@ -13,7 +13,10 @@ public sealed class RolloutGenerator(PolicyCache policies)
         Validate(command);
         var policy = await policies.GetAsync(command.RunId, command.PolicyVersion, cancellationToken);
         var prompts = command.Prompts.Select(p => PromptTokens.ForRenderedPrompt(p.Text)).ToArray();
-        var parameters = new SamplingParameters(command.Sampling.Temperature, command.Sampling.TopP, command.Sampling.MaxTokens);
+        var parameters = new SamplingParameters(command.Sampling.Temperature, command.Sampling.TopP, command.Sampling.MaxTokens)
+        {
+            StopSequences = (command.Sampling.Stop ?? []).Where(s => s.Length > 0).Select(ByteTokenizer.Instance.Encode).ToArray(),
+        };
         var groups = new Sampler(policy).Sample(prompts, command.GroupSize, parameters,
             (prompt, sample) => SampleSeeds.Derive(command.Sampling.Seed, command.BatchId, command.Prompts[prompt].PromptId, sample));
         return command.Prompts.Select((prompt, p) => new RolloutGroupGenerated

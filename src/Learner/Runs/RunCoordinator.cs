@@ -101,7 +101,7 @@ public sealed class RunCoordinator(
             PolicyVersion = active.Version,
             Prompts = prompts,
             GroupSize = settings.GroupSize,
-            Sampling = new SamplingSettings { Temperature = settings.Temperature, TopP = settings.TopP, MaxTokens = settings.MaxTokens, Seed = settings.Seed },
+            Sampling = new SamplingSettings { Temperature = settings.Temperature, TopP = settings.TopP, MaxTokens = settings.MaxTokens, Seed = settings.Seed, Stop = settings.Stop },
         }, cancellationToken);
     }
 

@@ -24,6 +24,10 @@ public sealed class RunSettings
     [Range(1, 8192)] public int MaxTokens { get; set; } = 64;
     public long Seed { get; set; } = 1;
 
+    /// <summary>Texts that end a completion (e.g. "&lt;/answer&gt;"); none by default — EOS ends one, so a policy
+    /// that chatters after its answer is seen doing so and loses the format reward.</summary>
+    public string[] Stop { get; set; } = [];
+
     /// <summary>How many policy versions a batch may lag behind the learner and still be trained on; also how
     /// many batches beyond the current one are kept in flight (0 = strictly on-policy, one batch at a time).</summary>
     [Range(0, 64)] public int MaxOffPolicySteps { get; set; } = 1;

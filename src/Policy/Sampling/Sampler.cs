@@ -52,7 +52,7 @@ public sealed class Sampler(CausalLm policy)
             for (int i = 0; i < active.Count; i++)
             {
                 var row = samples[active[i]];
-                if (chosen[i] == policy.Config.EosTokenId) row.Finish("stop");
+                if (chosen[i] == policy.Config.EosTokenId || row.EndsWithAny(parameters.StopSequences)) row.Finish("stop");
                 else if (lastStep) row.Finish("length");
                 else keep.Add(i);
             }
@@ -146,6 +146,13 @@ public sealed class Sampler(CausalLm policy)
         }
 
         public void Finish(string reason) => _finish = reason;
+
+        public bool EndsWithAny(IReadOnlyList<int[]> sequences)
+        {
+            foreach (var sequence in sequences)
+                if (_tokens.Count >= sequence.Length && System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens)[^sequence.Length..].SequenceEqual(sequence)) return true;
+            return false;
+        }
 
         public SampledSequence ToSequence() => new([.. _tokens], [.. _logProbs], _finish ?? "length");
     }

@@ -202,4 +202,21 @@ public sealed class SamplerTests
         Assert.DoesNotContain(seed, others);
         Assert.Equal(4, others.Distinct().Count());
     }
+
+    [Fact]
+    public void A_stop_sequence_ends_the_completion_right_after_it_and_is_kept()
+    {
+        using var policy = TinyPolicy.Create(seed: 7);
+        var sampler = new Sampler(policy);
+        var free = sampler.Sample([Prompts[0]], 1, new SamplingParameters(Temperature: 0f, MaxTokens: 12), TinyPolicy.Seeds(1))[0][0];
+        Assert.Equal(12, free.Tokens.Length);
+        // The first place where the two tokens at positions 3 and 4 occur is where greedy decoding must now stop.
+        int[] stop = free.Tokens[3..5];
+        int end = Enumerable.Range(1, 11).First(i => free.Tokens[(i - 1)..(i + 1)].SequenceEqual(stop)) + 1;
+
+        var stopped = sampler.Sample([Prompts[0]], 1, new SamplingParameters(Temperature: 0f, MaxTokens: 12) { StopSequences = [stop] }, TinyPolicy.Seeds(1))[0][0];
+
+        Assert.Equal(free.Tokens[..end], stopped.Tokens);
+        Assert.Equal("stop", stopped.FinishReason);
+    }
 }
