@@ -20,6 +20,10 @@ public sealed class PipelineProcess : IDisposable
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = WorkingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        // The zero-setup default is what these tests exercise: drop the broker and database settings that the test
+        // command exports for the integration tests.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Storage__") || k.StartsWith("RabbitMq__") || k.StartsWith("Hangfire__")).ToArray())
+            start.Environment.Remove(name);
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
