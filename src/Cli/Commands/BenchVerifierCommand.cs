@@ -21,6 +21,7 @@ public static class BenchVerifierCommand
         long RuleScores,
         double RuleSeconds,
         double MeanCompletionChars,
+        double RuleCorrectShare,
         double? SandboxRunsPerSecond,
         double? BareRunsPerSecond,
         double? SandboxOverheadRatio,
@@ -60,14 +61,14 @@ public static class BenchVerifierCommand
                 ? await SandboxBenchmark.RunAsync(await sandboxes.GetAsync(cancellation), sandboxRuns, cancellation)
                 : null;
             var report = new Report(
-                rules.ScoresPerSecondPerCore, rules.Scores, rules.Seconds, rules.MeanCompletionChars,
+                rules.ScoresPerSecondPerCore, rules.Scores, rules.Seconds, rules.MeanCompletionChars, rules.CorrectShare,
                 sandboxed?.SandboxedRunsPerSecond, sandboxed?.BareRunsPerSecond, sandboxed?.OverheadRatio,
                 sandboxed?.Runs, sandboxed?.Parallelism, sandboxed?.Isolation, sandboxed?.PythonCommand,
                 availability.Available ? null : availability.Detail, Environment.ProcessorCount);
 
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]verifier on {Environment.ProcessorCount} cores[/]");
-            foreach (var column in new[] { "measure", "per second", "detail" }) table.AddColumn(new TableColumn(column).RightAligned());
-            table.AddRow("rule scores, one core", $"{rules.ScoresPerSecondPerCore:N0}", Markup.Escape($"{rules.Scores:N0} math completions of {rules.MeanCompletionChars:F0} chars in {rules.Seconds:F1} s"));
+            table.AddColumn("measure").AddColumn(new TableColumn("per second").RightAligned()).AddColumn("detail");
+            table.AddRow("rule scores, one core", $"{rules.ScoresPerSecondPerCore:N0}", Markup.Escape($"{rules.Scores:N0} math completions of {rules.MeanCompletionChars:F0} chars ({rules.CorrectShare:P0} correct) in {rules.Seconds:F1} s"));
             if (sandboxed is not null)
             {
                 table.AddRow("sandboxed Python runs", $"{sandboxed.SandboxedRunsPerSecond:F1}", Markup.Escape($"{sandboxed.Runs} runs, {sandboxed.Parallelism} at once"));

@@ -1,4 +1,5 @@
 using Pipeline.Contracts;
+using Pipeline.Tasks.Code;
 using Pipeline.Verifier.Rewards;
 
 namespace Pipeline.Verifier.Code;
@@ -9,7 +10,7 @@ namespace Pipeline.Verifier.Code;
 /// <see cref="SandboxUnavailableException"/>; a program never runs outside it.</summary>
 public sealed class CodeCompletionScorer(SandboxProvider sandboxes) : ICompletionScorer
 {
-    public const string KindName = "code";
+    public const string KindName = CodeProblems.Kind;
 
     public string Kind => KindName;
 

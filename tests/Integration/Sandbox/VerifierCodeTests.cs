@@ -1,13 +1,14 @@
 using System.Text.Json;
-using MassTransit;
 using MassTransit.Testing;
+using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
-using Pipeline.Verifier;
+using Pipeline.Tasks.Code;
 using Pipeline.Verifier.Code;
 using Pipeline.Verifier.Consumers;
 using Pipeline.Verifier.Jsonl;
+using Pipeline.Verifier;
 
 namespace Pipeline.Tests.Integration.Sandbox;
 
