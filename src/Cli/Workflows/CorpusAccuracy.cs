@@ -16,7 +16,7 @@ public static class CorpusAccuracy
         for (int i = 0; i < samples; i++)
         {
             var problem = task.NextTraining(random);
-            var score = scorers.Resolve(problem.Kind).Score(0, corpus.Sample(problem, random), problem.Reference);
+            var score = scorers.ResolveRules(problem.Kind).Score(0, corpus.Sample(problem, random), problem.Reference);
             correct += score.Components.GetValueOrDefault("accuracy");
         }
         return correct / samples;

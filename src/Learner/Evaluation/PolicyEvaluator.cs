@@ -42,5 +42,5 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
     }
 
     Contracts.CompletionScore Score(Problem problem, SampledSequence sample) =>
-        scorers.Resolve(problem.Kind).Score(0, ByteTokenizer.Instance.Decode(sample.Tokens), problem.Reference);
+        scorers.ResolveRules(problem.Kind).Score(0, ByteTokenizer.Instance.Decode(sample.Tokens), problem.Reference);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Pipeline.Contracts;
+using Pipeline.Tasks.Code;
 
 namespace Pipeline.Verifier.Code;
 

@@ -7,6 +7,9 @@ namespace Pipeline.Verifier.Consumers;
 /// be scored throws: MassTransit retries or moves it to the error queue (see the definition), never drops it.</summary>
 public sealed class RolloutGroupGeneratedConsumer(GroupScorer scorer) : IConsumer<RolloutGroupGenerated>
 {
-    public Task Consume(ConsumeContext<RolloutGroupGenerated> context) =>
-        context.Publish(scorer.Score(context.Message), context.CancellationToken);
+    public async Task Consume(ConsumeContext<RolloutGroupGenerated> context)
+    {
+        var scored = await scorer.ScoreAsync(context.Message, context.CancellationToken);
+        await context.Publish(scored, context.CancellationToken);
+    }
 }

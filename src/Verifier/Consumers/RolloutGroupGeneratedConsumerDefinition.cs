@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Verifier.Code;
 using Pipeline.Verifier.Rewards;
 
 namespace Pipeline.Verifier.Consumers;
@@ -8,8 +9,9 @@ public sealed class RolloutGroupGeneratedConsumerDefinition : ConsumerDefinition
 {
     public RolloutGroupGeneratedConsumerDefinition()
     {
-        // Rule scoring is CPU-bound: one group per core; more replicas scale it out.
-        ConcurrentMessageLimit = Environment.ProcessorCount;
+        // A math group is milliseconds of CPU; a code group mostly waits for its sandboxed runs, which the sandbox
+        // bounds by its MaxParallelRuns. Several groups per core keep math flowing while code runs.
+        ConcurrentMessageLimit = 4 * Environment.ProcessorCount;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
@@ -17,8 +19,10 @@ public sealed class RolloutGroupGeneratedConsumerDefinition : ConsumerDefinition
     {
         endpointConfigurator.UseMessageRetry(retry =>
         {
-            // A malformed group fails the same way every time: straight to the error queue.
+            // A malformed group fails the same way every time, and a verifier whose sandbox could not be
+            // established refuses every code group: straight to the error queue, with the reason.
             retry.Ignore<ScoringInputException>();
+            retry.Ignore<SandboxUnavailableException>();
             retry.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
         });
     }

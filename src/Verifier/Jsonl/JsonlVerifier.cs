@@ -1,21 +1,25 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pipeline.Verifier.Code;
 using Pipeline.Verifier.Rewards;
 
 namespace Pipeline.Verifier.Jsonl;
 
-/// <summary>Scores a JSONL stream of <c>{"completion": "…", "answer": "…", "kind"?: "…"}</c> lines, writing one
-/// <see cref="VerifyResult"/> line per input line, in order, as each is read. A line that cannot be scored
-/// (bad JSON, a missing or mistyped field, an unknown kind, a blank line) becomes an <c>invalid-input</c> result
-/// whose error names the problem and the line number, and the run goes on.</summary>
+/// <summary>Scores a JSONL stream, writing one <see cref="VerifyResult"/> line per input line, in order, as each is
+/// read. A math line is <c>{"completion": "…", "answer": "…", "kind"?: "math"}</c>; a code line is
+/// <c>{"kind": "code", "completion": "…", "tests"?: [{"input": "…", "output": "…"}, …], "test_code"?: "…"}</c>
+/// (at least one of the two) and its result adds every test's verdict. A line that cannot be scored (bad JSON, a
+/// missing or mistyped field, an unknown kind, a blank line) becomes an <c>invalid-input</c> result whose error
+/// names the problem and the line number, and the run goes on. Where the code sandbox cannot be established, a
+/// code line is refused as <c>sandbox-error</c> with the reason, and math lines are scored as ever.</summary>
 public sealed class JsonlVerifier(CompletionScorerRouter router)
 {
     static readonly VerifyJsonContext Json = new(new JsonSerializerOptions
     {
         // The output is read by people too: keep '<', '"' and non-ASCII text in error messages legible.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     });
 
@@ -23,34 +27,42 @@ public sealed class JsonlVerifier(CompletionScorerRouter router)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        int lines = 0, invalid = 0, correct = 0;
+        int lines = 0, invalid = 0, correct = 0, refused = 0;
         while (await input.ReadLineAsync(ct) is { } line)
         {
-            var result = Verify(line, ++lines);
+            var result = await VerifyAsync(line, ++lines, ct);
             if (result.Verdict == Verdicts.InvalidInput)
                 invalid++;
+            else if (result.Verdict == Verdicts.SandboxError && result.Error is not null)
+                refused++;
             else if (result.Accuracy == 1)
                 correct++;
             await output.WriteLineAsync(JsonSerializer.Serialize(result, Json.VerifyResult).AsMemory(), ct);
         }
         await output.FlushAsync(ct);
-        return new VerifySummary(lines, invalid, correct);
+        return new VerifySummary(lines, invalid, correct, refused);
     }
 
-    VerifyResult Verify(string line, int lineNumber)
+    async Task<VerifyResult> VerifyAsync(string line, int lineNumber, CancellationToken ct)
     {
         try
         {
-            var (completion, answer, kind) = Read(line);
-            return VerifyResult.From(router.Resolve(kind).Score(lineNumber, completion, answer));
+            var (completion, reference, scorer) = Read(line);
+            return scorer is CodeCompletionScorer code
+                ? VerifyResult.From(await code.ScoreWithTestsAsync(lineNumber, completion, reference, ct))
+                : VerifyResult.From(await scorer.ScoreAsync(lineNumber, completion, reference, ct));
         }
         catch (ScoringInputException e)
         {
             return VerifyResult.Invalid($"line {lineNumber}: {e.Message}");
         }
+        catch (SandboxUnavailableException e)
+        {
+            return VerifyResult.Refused($"line {lineNumber}: {e.Message}");
+        }
     }
 
-    static (string Completion, string Answer, string? Kind) Read(string line)
+    (string Completion, string Reference, ICompletionScorer Scorer) Read(string line)
     {
         if (string.IsNullOrWhiteSpace(line))
             throw new ScoringInputException("the line is blank");
@@ -69,14 +81,30 @@ public sealed class JsonlVerifier(CompletionScorerRouter router)
             if (root.ValueKind != JsonValueKind.Object)
                 throw new ScoringInputException($"expected a JSON object, got {Describe(root.ValueKind)}");
             var completion = RequiredString(root, "completion");
-            var answer = RequiredString(root, "answer");
             string? kind = null;
             if (root.TryGetProperty("kind", out var kindElement) && kindElement.ValueKind != JsonValueKind.Null)
                 kind = kindElement.ValueKind == JsonValueKind.String
                     ? kindElement.GetString()
                     : throw new ScoringInputException($"\"kind\" must be a string, got {Describe(kindElement.ValueKind)}");
-            return (completion, answer, kind);
+            var scorer = router.Resolve(kind);
+            var reference = scorer is CodeCompletionScorer ? CodeReferenceJson(root) : RequiredString(root, "answer");
+            return (completion, reference, scorer);
         }
+    }
+
+    /// <summary>A code line's <c>"tests"</c> and <c>"test_code"</c> as a reference in its stored form; the code
+    /// scorer checks their shape.</summary>
+    static string CodeReferenceJson(JsonElement root)
+    {
+        var parts = new List<string>(2);
+        foreach (var name in (ReadOnlySpan<string>)["tests", "test_code"])
+        {
+            if (root.TryGetProperty(name, out var element))
+                parts.Add($"\"{name}\": {element.GetRawText()}");
+        }
+        return parts.Count > 0
+            ? "{" + string.Join(", ", parts) + "}"
+            : throw new ScoringInputException("a code line needs \"tests\" or \"test_code\"");
     }
 
     static string RequiredString(JsonElement root, string name)

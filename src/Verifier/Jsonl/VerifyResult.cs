@@ -1,11 +1,20 @@
 using Pipeline.Contracts;
+using Pipeline.Verifier.Code;
 using Pipeline.Verifier.Rewards;
 
 namespace Pipeline.Verifier.Jsonl;
 
-/// <summary>One output line of <c>pipeline verify</c>: <c>{"reward", "accuracy", "format", "verdict"}</c>, plus
-/// <c>"error"</c> (naming the problem and the line) when the verdict is <c>invalid-input</c>.</summary>
-public sealed record VerifyResult(double Reward, int Accuracy, int Format, string Verdict, string? Error = null)
+/// <summary>One output line of <c>pipeline verify</c>: <c>{"reward", "accuracy", "format", "verdict"}</c>; for a
+/// code line also <c>"tests": [{"verdict", "detail"?}, …]</c> and, when no program could be extracted,
+/// <c>"detail"</c>; <c>"error"</c> (naming the problem and the line) when the line was not scored at all.</summary>
+public sealed record VerifyResult(
+    double Reward,
+    int Accuracy,
+    int Format,
+    string Verdict,
+    string? Error = null,
+    IReadOnlyList<CodeTestResult>? Tests = null,
+    string? Detail = null)
 {
     public static VerifyResult From(CompletionScore score) => new(
         score.Reward,
@@ -13,5 +22,11 @@ public sealed record VerifyResult(double Reward, int Accuracy, int Format, strin
         (int)score.Components.GetValueOrDefault(RewardComponents.Format),
         score.Verdict);
 
+    public static VerifyResult From(CodeScoreResult result) =>
+        From(result.Score) with { Tests = result.Tests, Detail = result.Detail };
+
     public static VerifyResult Invalid(string error) => new(0, 0, 0, Verdicts.InvalidInput, error);
+
+    /// <summary>A code line the verifier refused because its sandbox cannot be established here: no reward.</summary>
+    public static VerifyResult Refused(string error) => new(0, 0, 0, Verdicts.SandboxError, error);
 }

@@ -33,4 +33,14 @@ public sealed class CompletionScorerRouter
             : throw new ScoringInputException(
                 $"unknown task kind '{name}' (known kinds: {string.Join(", ", KnownKinds)})");
     }
+
+    /// <summary>The scorer for <paramref name="kind"/> when its rules score synchronously (<see cref="IRuleScorer"/>).</summary>
+    /// <exception cref="ScoringInputException">No scorer handles <paramref name="kind"/>, or its scorer runs
+    /// programs and can only be awaited (<see cref="ICompletionScorer.ScoreAsync"/>).</exception>
+    public IRuleScorer ResolveRules(string? kind)
+    {
+        var scorer = Resolve(kind);
+        return scorer as IRuleScorer ?? throw new ScoringInputException(
+            $"task kind '{scorer.Kind}' runs programs to score and cannot be scored synchronously here");
+    }
 }

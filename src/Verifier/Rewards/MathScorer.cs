@@ -7,7 +7,7 @@ namespace Pipeline.Verifier.Rewards;
 /// (<see cref="AnswerExtractor"/> + <see cref="AnswerComparer"/>) and format (<see cref="FormatRule"/>),
 /// weighted by <see cref="RewardOptions"/>; verdicts as in <see cref="Verdicts"/>. Linear in the completion's
 /// length, so a 1 MB completion costs milliseconds.</summary>
-public sealed class MathScorer(IOptions<RewardOptions> options) : ICompletionScorer
+public sealed class MathScorer(IOptions<RewardOptions> options) : IRuleScorer
 {
     public const string KindName = "math";
 

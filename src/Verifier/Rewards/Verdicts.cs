@@ -8,6 +8,9 @@ namespace Pipeline.Verifier.Rewards;
 /// <item>Each of the three gets the suffix <c>,bad-format</c> when the format rule fails, e.g.
 /// <c>correct,bad-format</c> for a right answer given only as <c>\boxed{}</c>.</item>
 /// <item><c>invalid-input</c>: the JSONL verifier could not score the line at all (the reward is then 0).</item>
+/// <item>Code tasks have their own verdicts (<see cref="Code.CodeVerdict"/>): <c>accepted</c>, <c>wrong-answer</c>,
+/// <c>runtime-error</c>, <c>time-limit</c>, <c>memory-limit</c>, <c>output-limit</c>, <c>bad-format</c> and
+/// <see cref="SandboxError"/>.</item>
 /// </list></summary>
 public static class Verdicts
 {
@@ -16,6 +19,9 @@ public static class Verdicts
     public const string NoAnswer = "no-answer";
     public const string BadFormatSuffix = ",bad-format";
     public const string InvalidInput = "invalid-input";
+
+    /// <summary>The verifier's own sandbox failed or could not be established: no reward, never a pass.</summary>
+    public const string SandboxError = "sandbox-error";
 
     public static string Of(string outcome, bool formatSatisfied) =>
         formatSatisfied ? outcome : outcome + BadFormatSuffix;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Tasks.Code;
 using Pipeline.Verifier.Code;
 
 namespace Pipeline.Tests.Integration.Sandbox;

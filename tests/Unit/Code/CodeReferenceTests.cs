@@ -1,3 +1,5 @@
+using Pipeline.Tasks;
+using Pipeline.Tasks.Code;
 using Pipeline.Verifier.Code;
 
 namespace Pipeline.Tests.Unit.Code;
@@ -62,6 +64,7 @@ public sealed class CodeReferenceTests
             Assert.True(reference.Tests.Count >= 3 || reference.TestCode is not null);
             Assert.Contains("<answer>", problem.Statement);
             Assert.Equal(problem.Solution, CodeExtractor.Extract($"<answer>```python\n{problem.Solution}```</answer>").Program);
+            Assert.Equal(new Problem(problem.Id, problem.Statement, problem.Reference, "code"), problem.ToProblem());
         });
         Assert.Throws<KeyNotFoundException>(() => CodeProblems.Get("no-such-problem"));
     }

@@ -12,7 +12,7 @@ public class CompletionScorerRouterTests
     {
         public string Kind => "code";
 
-        public CompletionScore Score(int index, string completion, string reference) =>
+        public ValueTask<CompletionScore> ScoreAsync(int index, string completion, string reference, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
 
@@ -36,6 +36,25 @@ public class CompletionScorerRouterTests
         Assert.Same(code, router.Resolve("code"));
         Assert.Same(Math, router.Resolve(null));
         Assert.Equal(["arithmetic", "code", "math"], router.KnownKinds);
+    }
+
+    [Fact]
+    public void Only_rule_based_kinds_resolve_for_synchronous_scoring()
+    {
+        var router = new CompletionScorerRouter([Math, new CodeScorer()]);
+
+        Assert.Same(Math, router.ResolveRules("arithmetic"));
+        var error = Assert.Throws<ScoringInputException>(() => router.ResolveRules("code"));
+        Assert.Equal("task kind 'code' runs programs to score and cannot be scored synchronously here", error.Message);
+    }
+
+    [Fact]
+    public async Task A_rule_scorer_scores_asynchronously_without_waiting()
+    {
+        var pending = ((ICompletionScorer)Math).ScoreAsync(2, "<think>a</think><answer>4</answer>", "4", CancellationToken.None);
+
+        Assert.True(pending.IsCompletedSuccessfully);
+        Assert.Equal(Math.Score(2, "<think>a</think><answer>4</answer>", "4").Reward, (await pending).Reward);
     }
 
     [Fact]

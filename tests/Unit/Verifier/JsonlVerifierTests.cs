@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pipeline.Verifier.Code;
 using Pipeline.Verifier.Jsonl;
 using Pipeline.Verifier.Rewards;
 
@@ -10,10 +11,12 @@ public class JsonlVerifierTests
     static readonly JsonlVerifier Verifier =
         new(new CompletionScorerRouter([new MathScorer(Options.Create(new RewardOptions()))]));
 
-    static async Task<(VerifySummary Summary, string[] Lines)> Run(string input)
+    static Task<(VerifySummary Summary, string[] Lines)> Run(string input) => Run(Verifier, input);
+
+    static async Task<(VerifySummary Summary, string[] Lines)> Run(JsonlVerifier verifier, string input)
     {
         var output = new StringWriter();
-        var summary = await Verifier.RunAsync(new StringReader(input), output, CancellationToken.None);
+        var summary = await verifier.RunAsync(new StringReader(input), output, CancellationToken.None);
         return (summary, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
@@ -142,5 +145,63 @@ public class JsonlVerifierTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             Verifier.RunAsync(new StringReader("{}"), new StringWriter(), cancelled.Token));
+    }
+
+    /// <summary>Math and code, on a machine where the sandbox cannot be established (no bubblewrap there).</summary>
+    static JsonlVerifier WithCodeButNoSandbox() => new(new CompletionScorerRouter([
+        new MathScorer(Options.Create(new RewardOptions())),
+        new CodeCompletionScorer(new SandboxProvider(Options.Create(
+            new SandboxOptions { BubblewrapPath = "/nonexistent/bwrap", UseCgroups = false }))),
+    ]));
+
+    [Fact]
+    public async Task Malformed_code_lines_are_invalid_input_and_the_run_goes_on()
+    {
+        var output = new StringWriter();
+        string[] input =
+        [
+            """{"kind": "code", "completion": "<answer>```\nprint(1)\n```</answer>"}""",
+            """{"kind": "code", "completion": "x", "tests": {"input": "", "output": "1"}}""",
+            """{"kind": "code", "completion": "x", "tests": [{"input": ""}]}""",
+            """{"kind": "code", "completion": "x", "tests": [{"input": "", "output": "1", "expected": "1"}]}""",
+            """{"kind": "code", "completion": "x", "tests": [], "test_code": "  "}""",
+            """{"kind": "code", "completion": "x", "test_code": 7}""",
+            """{"kind": "code", "tests": [{"input": "", "output": "1"}]}""",
+            """{"completion": "<think>a</think><answer>2</answer>", "answer": "2"}""",
+        ];
+
+        var summary = await WithCodeButNoSandbox().RunAsync(new StringReader(string.Join('\n', input)), output, CancellationToken.None);
+
+        var results = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(new VerifySummary(Lines: 8, Invalid: 7, Correct: 1), summary);
+        string[] fragments =
+        [
+            "needs \"tests\" or \"test_code\"", "not valid", "missing required properties including: 'output'",
+            "expected", "neither \"tests\" nor \"test_code\"", "not valid", "\"completion\" is missing",
+        ];
+        for (int i = 0; i < fragments.Length; i++)
+        {
+            Assert.Equal("invalid-input", results[i].GetProperty("verdict").GetString());
+            Assert.Equal(0, results[i].GetProperty("reward").GetDouble());
+            var error = results[i].GetProperty("error").GetString()!;
+            Assert.True(error.StartsWith($"line {i + 1}: ", StringComparison.Ordinal) && error.Contains(fragments[i]), error);
+        }
+        Assert.Equal("correct", results[7].GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task Without_a_sandbox_code_lines_are_refused_with_the_reason_and_math_lines_score()
+    {
+        var (summary, lines) = await Run(WithCodeButNoSandbox(), """
+            {"kind": "code", "completion": "<answer>```python\nprint(1)\n```</answer>", "tests": [{"input": "", "output": "1\n"}]}
+            {"completion": "<think>a</think><answer>2</answer>", "answer": "2"}
+            """);
+
+        Assert.Equal(new VerifySummary(Lines: 2, Invalid: 0, Correct: 1, Refused: 1), summary);
+        Assert.Equal(
+            """{"reward":0,"accuracy":0,"format":0,"verdict":"sandbox-error","error":"line 1: The code sandbox is unavailable, so code tasks are refused: bubblewrap not found at '/nonexistent/bwrap' (apt-get install bubblewrap)"}""",
+            lines[0]);
+        Assert.Equal("""{"reward":1.5,"accuracy":1,"format":1,"verdict":"correct"}""", lines[1]);
     }
 }

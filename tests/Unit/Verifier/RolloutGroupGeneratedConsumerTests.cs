@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Verifier;
+using Pipeline.Verifier.Code;
 using Pipeline.Verifier.Consumers;
 using Pipeline.Verifier.Rewards;
 
@@ -15,10 +16,12 @@ public class RolloutGroupGeneratedConsumerTests
     static readonly Guid RunId = Guid.Parse("5b1f0c2e-8a57-4a8e-9b0b-7c1d2e3f4a5b");
 
     static async Task<(ServiceProvider Services, ITestHarness Harness)> StartHarness(
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null, params (string Key, string Value)[] settings)
     {
         var collection = new ServiceCollection()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder()
+                .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+                .Build())
             .AddVerifier()
             .AddMassTransitTestHarness(bus =>
             {
@@ -116,9 +119,12 @@ public class RolloutGroupGeneratedConsumerTests
 
         public string Kind => "flaky";
 
-        public CompletionScore Score(int index, string completion, string reference) =>
-            Interlocked.Increment(ref calls) == 1
-                ? throw new IOException("sandbox unavailable")
+        public async ValueTask<CompletionScore> ScoreAsync(
+            int index, string completion, string reference, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            return Interlocked.Increment(ref calls) == 1
+                ? throw new IOException("sandbox hiccup")
                 : new CompletionScore
                 {
                     Index = index,
@@ -126,6 +132,7 @@ public class RolloutGroupGeneratedConsumerTests
                     Components = new Dictionary<string, double> { ["accuracy"] = 1 },
                     Verdict = "correct",
                 };
+        }
     }
 
     [Fact]
@@ -140,5 +147,67 @@ public class RolloutGroupGeneratedConsumerTests
         Assert.True(await harness.Published.Any<RolloutGroupScored>());
         Assert.False(await harness.Published.Any<Fault<RolloutGroupGenerated>>());
         Assert.Equal("correct", harness.Published.Select<RolloutGroupScored>().Single().Context.Message.Scores[0].Verdict);
+    }
+
+    [Fact]
+    public async Task Without_a_sandbox_a_code_group_faults_with_the_reason_at_once_and_math_goes_on()
+    {
+        var (services, harness) = await StartHarness(null,
+            ("Sandbox:BubblewrapPath", "/nonexistent/bwrap"), ("Sandbox:UseCgroups", "false"));
+        await using var _ = services;
+
+        await harness.Bus.Publish(Group("code", """{"tests": [{"input": "", "output": "1\n"}]}""",
+            Completion(0, "<think>a</think><answer>```python\nprint(1)\n```</answer>")));
+        await harness.Bus.Publish(Group("math", "42", Completion(0, "<think>a</think><answer>42</answer>")));
+
+        Assert.True(await harness.Published.Any<Fault<RolloutGroupGenerated>>());
+        Assert.True(await harness.Published.Any<RolloutGroupScored>());
+        var fault = harness.Published.Select<Fault<RolloutGroupGenerated>>().Single().Context.Message;
+        Assert.Equal(typeof(SandboxUnavailableException).FullName, fault.Exceptions.Single().ExceptionType);
+        Assert.Contains("bubblewrap not found at '/nonexistent/bwrap'", fault.Exceptions.Single().Message);
+        var consumed = harness.GetConsumerHarness<RolloutGroupGeneratedConsumer>().Consumed.Select<RolloutGroupGenerated>();
+        Assert.Equal(2, consumed.Count()); // refused once, not retried: the sandbox is established once per process
+        var scored = harness.Published.Select<RolloutGroupScored>().Single().Context.Message;
+        Assert.Equal("math", scored.Prompt.Task);
+        Assert.Equal("correct", scored.Scores.Single().Verdict);
+    }
+
+    /// <summary>Scores only once the test opens the gate, like a code group waiting for its sandboxed runs.</summary>
+    sealed class GatedScorer : ICompletionScorer
+    {
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Kind => "gated";
+
+        public async ValueTask<CompletionScore> ScoreAsync(
+            int index, string completion, string reference, CancellationToken cancellationToken)
+        {
+            await Gate.Task.WaitAsync(cancellationToken);
+            return new CompletionScore
+            {
+                Index = index,
+                Reward = 1,
+                Components = new Dictionary<string, double> { ["accuracy"] = 1 },
+                Verdict = "accepted",
+            };
+        }
+    }
+
+    [Fact]
+    public async Task Other_groups_are_scored_while_a_slow_group_waits()
+    {
+        var gated = new GatedScorer();
+        var (services, harness) = await StartHarness(collection => collection.AddSingleton<ICompletionScorer>(gated));
+        await using var _ = services;
+
+        await harness.Bus.Publish(Group("gated", "x", Completion(0, "slow"), Completion(1, "slow")));
+        await harness.Bus.Publish(Group("math", "42", Completion(0, "<think>a</think><answer>42</answer>")) with { PromptId = 18 });
+
+        Assert.True(await harness.Published.Any<RolloutGroupScored>(m => m.Context.Message.PromptId == 18));
+        Assert.DoesNotContain(harness.Published.Select<RolloutGroupScored>(), m => m.Context.Message.PromptId == 17);
+        gated.Gate.SetResult();
+        Assert.True(await harness.Published.Any<RolloutGroupScored>(m => m.Context.Message.PromptId == 17));
+        var slow = harness.Published.Select<RolloutGroupScored>(m => m.Context.Message.PromptId == 17).Single().Context.Message;
+        Assert.Equal(["accepted", "accepted"], slow.Scores.Select(s => s.Verdict));
     }
 }

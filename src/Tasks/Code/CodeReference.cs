@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Pipeline.Verifier.Code;
+namespace Pipeline.Tasks.Code;
 
 /// <summary>One stdin → expected-stdout case.</summary>
 public sealed record CodeTestCase(

@@ -1,13 +1,20 @@
-namespace Pipeline.Verifier.Code;
+namespace Pipeline.Tasks.Code;
 
 /// <summary>A built-in code task: the statement shown to the policy, its reference (tests) in stored JSON form,
 /// and a known-good solution that examples and tests can submit.</summary>
-public sealed record CodeProblem(string Id, string Statement, string Reference, string Solution);
+public sealed record CodeProblem(string Id, string Statement, string Reference, string Solution)
+{
+    /// <summary>The problem as a task hands it to the pipeline: scored by the verifier's "code" rules.</summary>
+    public Problem ToProblem() => new(Id, Statement, Reference, CodeProblems.Kind);
+}
 
 /// <summary>A small built-in set of code problems, four judged on stdin → stdout and two by assert-style test
 /// code calling a function.</summary>
 public static class CodeProblems
 {
+    /// <summary>The reward kind of code problems: the program runs against the reference's tests in a sandbox.</summary>
+    public const string Kind = "code";
+
     private const string AnswerFormat =
         "Think in <think>…</think>, then give the complete Python 3 program in a ```python fenced block inside " +
         "<answer>…</answer>.";

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.Hosting;
+using Pipeline.Cli.Output;
+using Pipeline.Cli.Workflows;
+using Pipeline.Verifier.Benchmarks;
+using Pipeline.Verifier.Code;
+using Pipeline.Verifier.Rewards;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>pipeline bench verifier</c>: rule scores per second on one core, and sandboxed code runs per second
+/// against bare interpreter starts, measured in one run on this machine.</summary>
+public static class BenchVerifierCommand
+{
+    /// <summary>The figures written by <c>--json</c>. The sandbox figures are null where the sandbox cannot be
+    /// established here (<see cref="SandboxUnavailable"/> says why).</summary>
+    public sealed record Report(
+        double RuleScoresPerSecondPerCore,
+        long RuleScores,
+        double RuleSeconds,
+        double MeanCompletionChars,
+        double RuleCorrectShare,
+        double? SandboxRunsPerSecond,
+        double? BareRunsPerSecond,
+        double? SandboxOverheadRatio,
+        int? SandboxRuns,
+        int? SandboxParallelism,
+        string? Isolation,
+        string? BareCommand,
+        string? SandboxUnavailable,
+        int ProcessorCount);
+
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var set = CommonOptions.Set();
+        var json = CommonOptions.Json();
+        var seconds = new Option<double>("--rule-seconds") { Description = "How long to score math completions on one thread.", DefaultValueFactory = _ => 3 };
+        var runs = new Option<int>("--runs") { Description = "Sandboxed runs, and as many bare starts, of a trivial program.", DefaultValueFactory = _ => 200 };
+        var command = new Command("verifier",
+            "Rule scores per second on one core (realistic math completions), and sandboxed Python runs per second against bare " +
+            "interpreter starts at Sandbox:MaxParallelRuns (the sandbox's overhead).")
+            { config, set, json, seconds, runs };
+        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        {
+            var ruleSeconds = parse.GetValue(seconds);
+            var sandboxRuns = parse.GetValue(runs);
+            if (!(ruleSeconds is > 0 and <= 600)) throw new ArgumentException("--rule-seconds must be in (0, 600]");
+            if (sandboxRuns < 1) throw new ArgumentException("--runs must be at least 1");
+            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
+            using var services = CommandServices.Build(configuration);
+
+            var rules = RuleScoringBenchmark.Run(
+                services.GetRequiredService<CompletionScorerRouter>().ResolveRules("math"),
+                RuleScoringBenchmark.Samples(4096), TimeSpan.FromSeconds(ruleSeconds));
+            var sandboxes = services.GetRequiredService<SandboxProvider>();
+            var availability = await sandboxes.CheckAsync(cancellation);
+            SandboxBenchmarkResult? sandboxed = availability.Available
+                ? await SandboxBenchmark.RunAsync(await sandboxes.GetAsync(cancellation), sandboxRuns, cancellation)
+                : null;
+            var report = new Report(
+                rules.ScoresPerSecondPerCore, rules.Scores, rules.Seconds, rules.MeanCompletionChars, rules.CorrectShare,
+                sandboxed?.SandboxedRunsPerSecond, sandboxed?.BareRunsPerSecond, sandboxed?.OverheadRatio,
+                sandboxed?.Runs, sandboxed?.Parallelism, sandboxed?.Isolation, sandboxed?.PythonCommand,
+                availability.Available ? null : availability.Detail, Environment.ProcessorCount);
+
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]verifier on {Environment.ProcessorCount} cores[/]");
+            table.AddColumn("measure").AddColumn(new TableColumn("per second").RightAligned()).AddColumn("detail");
+            table.AddRow("rule scores, one core", $"{rules.ScoresPerSecondPerCore:N0}", Markup.Escape($"{rules.Scores:N0} math completions of {rules.MeanCompletionChars:F0} chars ({rules.CorrectShare:P0} correct) in {rules.Seconds:F1} s"));
+            if (sandboxed is not null)
+            {
+                table.AddRow("sandboxed Python runs", $"{sandboxed.SandboxedRunsPerSecond:F1}", Markup.Escape($"{sandboxed.Runs} runs, {sandboxed.Parallelism} at once"));
+                table.AddRow("bare Python starts", $"{sandboxed.BareRunsPerSecond:F1}", Markup.Escape(sandboxed.PythonCommand));
+                table.AddRow("sandbox overhead", $"{sandboxed.OverheadRatio:F2}×", "time per sandboxed run ÷ time per bare start");
+            }
+            AnsiConsole.Write(table);
+            if (sandboxed is not null) AnsiConsole.MarkupLineInterpolated($"[grey]isolation: {sandboxed.Isolation}[/]");
+            await JsonResults.WriteAsync(parse.GetValue(json), report);
+            if (sandboxed is not null) return 0;
+            AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] the sandbox cannot be established here, so code runs were not measured: {availability.Detail}");
+            return 2;
+        }));
+        return command;
+    }
+}
