@@ -16,7 +16,7 @@ public sealed class DemoTests
     public async Task Demo_with_default_settings_learns_beyond_its_corpus_and_records_the_run_exactly()
     {
         using var pipeline = new PipelineProcess();
-        var (exitCode, output) = await pipeline.RunAsync(TimeSpan.FromMinutes(20), "demo", "--json", "demo.json");
+        var (exitCode, output) = await pipeline.RunAsync(TimeSpan.FromMinutes(45), "demo", "--json", "demo.json");
         Assert.True(exitCode == 0, output);
 
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(pipeline.PathOf("demo.json")));
