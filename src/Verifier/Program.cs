@@ -3,7 +3,7 @@ using Pipeline.Hosting;
 using Pipeline.Verifier;
 
 // A verifier: scores every completion of each generated group with the task's reward rules.
-var builder = ServiceHost.CreateBuilder("verifier", args);
+var builder = ServiceHost.CreateBuilder(args);
 builder.Services.AddVerifier();
 builder.Services.AddMassTransit(bus =>
 {
