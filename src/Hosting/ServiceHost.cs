@@ -18,9 +18,11 @@ namespace Pipeline.Hosting;
 /// http://0.0.0.0:8080) serves <c>/health</c> with the broker's and the database's state.</summary>
 public static class ServiceHost
 {
-    public static WebApplicationBuilder CreateBuilder(string serviceName, string[] args)
+    public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = serviceName });
+        // The application name stays the entry assembly's: ASP.NET Core loads the assembly of that name to look
+        // for hosting-startup attributes, and a name like "learner" made every service log a Critical error at start.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         var file = Environment.GetEnvironmentVariable("PIPELINE_CONFIG");
         if (!string.IsNullOrWhiteSpace(file)) builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
         builder.Configuration.AddEnvironmentVariables();

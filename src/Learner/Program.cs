@@ -5,7 +5,7 @@ using Pipeline.Verifier;
 
 // The learner: starts runs, feeds prompt batches, trains on scored groups, publishes policy versions, and runs
 // held-out evaluations as Hangfire jobs. It applies the database migrations at start (Storage:Migrate).
-var builder = ServiceHost.CreateBuilder("learner", args);
+var builder = ServiceHost.CreateBuilder(args);
 builder.Services.AddVerifier();
 builder.Services.AddLearner();
 builder.Services.AddLearnerJobs(builder.Configuration);

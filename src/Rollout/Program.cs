@@ -4,7 +4,7 @@ using Pipeline.Rollout;
 
 // A rollout worker: samples groups of completions for GenerateRollouts commands with the policy version each
 // names. Run as many as there are machines; they compete for commands on one queue.
-var builder = ServiceHost.CreateBuilder("rollout", args);
+var builder = ServiceHost.CreateBuilder(args);
 builder.Services.AddRolloutWorker();
 builder.Services.AddMassTransit(bus =>
 {

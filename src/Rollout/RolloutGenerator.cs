@@ -29,13 +29,18 @@ public sealed class RolloutGenerator(PolicyCache policies)
             Completions = groups[p].Select((sample, index) => new Completion
             {
                 Index = index,
-                Text = ByteTokenizer.Instance.Decode(sample.Tokens),
+                Text = CompletionText(sample.Tokens),
                 TokenIds = PackedArrays.Pack(sample.Tokens),
                 LogProbs = PackedArrays.Pack(sample.LogProbs),
                 FinishReason = sample.FinishReason,
             }).ToArray(),
         }).ToArray();
     }
+
+    /// <summary>The completion as text for the verifier and the run database. A policy can sample byte 0, which
+    /// PostgreSQL cannot store in a text column (the whole group would be refused, and its batch never completed);
+    /// it becomes U+FFFD, as invalid UTF-8 already does. <see cref="Completion.TokenIds"/> keep the exact tokens.</summary>
+    static string CompletionText(int[] tokens) => ByteTokenizer.Instance.Decode(tokens).Replace('\0', '\uFFFD');
 
     static void Validate(GenerateRollouts command)
     {

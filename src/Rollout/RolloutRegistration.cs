@@ -6,6 +6,9 @@ namespace Pipeline.Rollout;
 
 public static class RolloutRegistration
 {
+    /// <summary>This worker process, as it names itself in logs and in its PolicyPublished queue's name.</summary>
+    public static string WorkerId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
+
     /// <summary>The rollout worker's services; the host adds storage (<c>AddPipelineData</c>) for the policy locator.</summary>
     public static IServiceCollection AddRolloutWorker(this IServiceCollection services)
     {
@@ -24,7 +27,7 @@ public static class RolloutRegistration
         bus.AddConsumer<PolicyPublishedConsumer, PolicyPublishedConsumerDefinition>()
             .Endpoint(e =>
             {
-                e.InstanceId = $"{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
+                e.InstanceId = WorkerId;
                 e.Temporary = true;
             });
     }
