@@ -11,6 +11,9 @@ public static class PipelineTransport
     public static void UsePipelineTransport(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
         bus.SetKebabCaseEndpointNameFormatter();
+        // MassTransit reports usage to its vendor by default; services here often have no route out, and a
+        // training cluster should not phone home.
+        bus.DisableUsageTelemetry();
         var options = configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         if (!options.Configured)
         {

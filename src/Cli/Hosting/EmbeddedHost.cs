@@ -34,6 +34,7 @@ public static class EmbeddedHost
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.DisableUsageTelemetry();
             bus.AddRolloutConsumers();
             bus.AddVerifierConsumers();
             bus.AddLearnerConsumers();
