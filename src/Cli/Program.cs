@@ -10,5 +10,6 @@ var root = new RootCommand("Pipeline: GRPO reinforcement learning for small lang
     VerifyCommand.Create(),
     RunsCommand.Create(),
     BenchCommand.Create(),
+    DbCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
