@@ -44,8 +44,8 @@ public static class BusBenchmark
         var environment = configuration.AsEnumerable()
             .Where(kv => kv.Value is not null && (kv.Key.StartsWith("RabbitMq:") || kv.Key.StartsWith("Storage:") || kv.Key.StartsWith("Hangfire:")))
             .ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
-        await using (var storage = StorageServices.Build(configuration))
-            await storage.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellation);
+        await using (var database = StorageServices.Build(configuration))
+            await database.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellation);
         using var services = new ServiceProcesses(Path.Combine(scratch, "logs"), environment);
         services.Start("Learner");
         for (int i = 0; i < rolloutWorkers; i++) services.Start("Rollout", i);
