@@ -55,7 +55,7 @@ public static class Fp8Benchmark
         log($"transport done ({clock.Elapsed.TotalSeconds:F0} s)");
         return new Fp8BenchmarkResult(accumulation, parity, transport, plan.Quick, Operands, clock.Elapsed.TotalSeconds);
 
-        (List<double> Losses, double StepSeconds, double Accuracy, string Checkpoint) Pretrain(LinearPrecision precision)
+        (IReadOnlyList<double> Losses, double StepSeconds, double Accuracy, string Checkpoint) Pretrain(LinearPrecision precision)
         {
             var options = pretrainOptions();
             options.Steps = plan.Steps;
