@@ -5,8 +5,8 @@ namespace Pipeline.Policy.Fp8;
 /// <summary>The FP8 checkpoint format <c>safetensors-fp8-e4m3-block128</c>, the layout of DeepSeek-V3's released FP8
 /// weights: every matrix of the policy's linear layers is stored as E4M3 codes under its own name (dtype
 /// <c>F8_E4M3</c>, same shape) with one FP32 scale per 128×128 block under <c>NAME.scale</c> (shape ⌈R/128⌉×⌈C/128⌉,
-/// ragged edge blocks scaled over the values they hold); every other tensor — the token embeddings and the RMSNorm
-/// gains — stays F32. The value of a weight is its code times its block's scale; loading dequantises to FP32.
+/// ragged edge blocks scaled over the values they hold); every other tensor — the token embeddings (and a head tied
+/// to them) and the RMSNorm gains — stays F32. The value of a weight is its code times its block's scale; loading dequantises to FP32.
 /// The metadata names the format (<c>pipeline.format</c>).</summary>
 public static class Fp8Weights
 {
@@ -18,14 +18,17 @@ public static class Fp8Weights
     /// projections and the output head), not the embedding table (a lookup, not a GEMM operand) nor 1-D norms.</summary>
     public static bool IsQuantised(string name, Tensor tensor) => tensor.dim() == 2 && !name.Contains("embed_tokens");
 
+    /// <summary>Writes a state dict in this format. An entry equal to one kept in FP32 (an output head tied to the
+    /// embeddings) stays FP32 too, so that both names load the same values.</summary>
     public static void Save(IEnumerable<KeyValuePair<string, Tensor>> stateDict, string path)
     {
         using var scope = NewDisposeScope();
+        var values = stateDict.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach().cpu().to(float32))).ToArray();
+        var kept = values.Where(kv => !IsQuantised(kv.Key, kv.Value)).Select(kv => kv.Value).ToArray();
         var entries = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (name, tensor) in stateDict)
+        foreach (var (name, value) in values)
         {
-            var value = tensor.detach().cpu().to(float32);
-            if (!IsQuantised(name, value))
+            if (!IsQuantised(name, value) || kept.Any(k => k.shape.SequenceEqual(value.shape) && k.allclose(value, rtol: 0, atol: 0)))
             {
                 entries.Add(KeyValuePair.Create(name, value));
                 continue;

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Unit.Fp8;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class Fp8CheckpointTests
 {
     [Fact]
@@ -72,6 +73,23 @@ public sealed class Fp8CheckpointTests
         double fp32 = new FileInfo(Path.Combine(directory.File("fp32"), Checkpoint.WeightsFile)).Length;
         double fp8 = new FileInfo(Path.Combine(directory.File("fp8"), Checkpoint.Fp8WeightsFile)).Length;
         Assert.InRange(fp8 / fp32, 0.25, 0.3); // 1 byte instead of 4 for all but the embeddings and norms
+    }
+
+    [Fact]
+    public void A_head_tied_to_the_embeddings_stays_fp32_with_them()
+    {
+        using var scope = NewDisposeScope();
+        using var directory = new TempDirectory();
+        manual_seed(15);
+        using var policy = new CausalLm(Fp8LinearTests.TinyConfig() with { TieWordEmbeddings = true });
+        Checkpoint.Save(policy, directory.File("v"), CheckpointFormat.Fp8);
+
+        using var loaded = Checkpoint.Load(directory.File("v"));
+
+        var before = policy.state_dict();
+        var after = loaded.state_dict();
+        Assert.Equal(0f, (after["lm_head.weight"] - before["lm_head.weight"]).abs().max().item<float>());
+        Assert.Equal(0f, (after["model.embed_tokens.weight"] - before["model.embed_tokens.weight"]).abs().max().item<float>());
     }
 
     [Fact]

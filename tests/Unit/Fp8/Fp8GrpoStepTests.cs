@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Unit.Fp8;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class Fp8GrpoStepTests
 {
     [Fact]

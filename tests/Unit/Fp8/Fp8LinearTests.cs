@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Unit.Fp8;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class Fp8LinearTests
 {
     /// <summary>Both operands of each GEMM carry E4M3 rounding errors of at most 2^−4 = 6.25% each and about 2.5%

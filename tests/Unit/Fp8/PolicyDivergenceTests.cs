@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Unit.Fp8;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class PolicyDivergenceTests
 {
     static readonly int[][] Prompts = [[1, 5, 6], [1, 7]];
