@@ -17,6 +17,7 @@ public static class BenchCommand
         var command = new Command("bench", "Benchmarks; each prints a table and writes JSON with --json.");
         command.Subcommands.Add(Bus());
         command.Subcommands.Add(BenchVerifierCommand.Create());
+        command.Subcommands.Add(BenchFp8Command.Create());
         return command;
     }
 

@@ -3,6 +3,7 @@ using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
 using Pipeline.Learner.Runs;
+using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Training;
 using Pipeline.Tasks.Arithmetic;
 
@@ -17,12 +18,14 @@ public static class PretrainCommand
         var set = CommonOptions.Set();
         var json = CommonOptions.Json();
         var output = new Option<DirectoryInfo?>("--out") { Description = "Checkpoint directory to write (default: the Run:BasePolicy setting)." };
-        var command = new Command("pretrain", "Train a base policy on the task's synthetic corpus (settings: Pretrain, Corpus, Task).") { config, set, json, output };
+        var precision = new Option<LinearPrecision?>("--precision") { Description = "fp32 or fp8: the decoder's linear-layer GEMMs with DeepSeek-V3's FP8 recipe (default: the Pretrain:Precision setting)." };
+        var command = new Command("pretrain", "Train a base policy on the task's synthetic corpus (settings: Pretrain, Corpus, Task).") { config, set, json, output, precision };
         command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
         {
             var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
             var runConfig = RunConfigs.From(configuration);
             var options = PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section);
+            if (parse.GetValue(precision) is { } chosen) options.Precision = chosen;
             var corpus = PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
             var directory = parse.GetValue(output)?.FullName ?? runConfig.Run.BasePolicy;
             var summary = await BasePolicyTraining.RunAsync(options, TaskSources.For(runConfig), corpus, directory, cancellation);

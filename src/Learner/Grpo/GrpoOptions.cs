@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Policy.Fp8;
 
 namespace Pipeline.Learner.Grpo;
 
@@ -107,4 +108,9 @@ public sealed class GrpoOptions
     /// </summary>
     [Range(1, int.MaxValue)]
     public int? DrGrpoNormalizer { get; init; }
+
+    /// <summary>Operand precision of the trained policy's linear-layer GEMMs: <c>fp8</c> trains with DeepSeek-V3's FP8
+    /// recipe (§3.3) on FP32 master weights; the reference policy stays FP32.</summary>
+    [EnumDataType(typeof(LinearPrecision))]
+    public LinearPrecision Precision { get; init; } = LinearPrecision.Fp32;
 }

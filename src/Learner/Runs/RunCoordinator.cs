@@ -49,13 +49,13 @@ public sealed class RunCoordinator(
             GroupsExpected = settings.Steps * settings.PromptsPerBatch,
         }, cancellationToken);
 
-        var policy = Checkpoint.Load(settings.BasePolicy);
+        var policy = Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision);
         var reference = config.Grpo.Beta > 0 ? Checkpoint.Load(settings.BasePolicy) : null;
         var trainer = new GrpoTrainer(policy, reference, config.Grpo, settings.MaxTokens, settings.Temperature);
         var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
         _active[run.Id] = active;
 
-        var published = await publisher.PublishAsync(run.Id, 0, policy, settings.CheckpointDirectory, cancellationToken);
+        var published = await publisher.PublishAsync(run.Id, 0, policy, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);
         active.LatestCheckpoint = CheckpointUris.ToPath(published.CheckpointUri);
         for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
             await DispatchAsync(active, cancellationToken);
@@ -149,7 +149,8 @@ public sealed class RunCoordinator(
         if (step.Updated)
         {
             active.Version++;
-            var published = await publisher.PublishAsync(active.RunId, active.Version, active.Trainer.Policy, active.Config.Run.CheckpointDirectory, CancellationToken.None);
+            var published = await publisher.PublishAsync(active.RunId, active.Version, active.Trainer.Policy, active.Config.Run.CheckpointDirectory,
+                active.Config.Run.CheckpointFormat, CancellationToken.None);
             active.LatestCheckpoint = CheckpointUris.ToPath(published.CheckpointUri);
             if (active.Config.Run.EvaluateEvery > 0 && active.Version % active.Config.Run.EvaluateEvery == 0)
                 jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));

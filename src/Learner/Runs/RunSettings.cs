@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Policy.Checkpoints;
 
 namespace Pipeline.Learner.Runs;
 
@@ -43,6 +44,10 @@ public sealed class RunSettings
 
     /// <summary>Where the run's policy versions are written; in a multi-machine setup, a shared volume.</summary>
     [Required] public string CheckpointDirectory { get; set; } = ".pipeline/checkpoints";
+
+    /// <summary>How published policy versions are written: <c>fp32</c>, or <c>fp8</c> (E4M3 with 128×128 block scales,
+    /// about a quarter of the bytes; workers load it dequantised).</summary>
+    [EnumDataType(typeof(CheckpointFormat))] public CheckpointFormat CheckpointFormat { get; set; } = CheckpointFormat.Fp32;
 
     /// <summary>A JSONL file of the user's own problems; empty = the built-in arithmetic task (section "Task").</summary>
     public string? Dataset { get; set; }

@@ -11,17 +11,18 @@ namespace Pipeline.Learner.Runs;
 /// finds it), and only then is <see cref="PolicyPublished"/> announced.</summary>
 public sealed class WeightPublisher(PolicyVersionStore versions, IBus bus)
 {
-    public async Task<PolicyPublished> PublishAsync(Guid runId, int version, CausalLm policy, string checkpointDirectory, CancellationToken cancellationToken)
+    public async Task<PolicyPublished> PublishAsync(Guid runId, int version, CausalLm policy, string checkpointDirectory,
+        CheckpointFormat format, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(checkpointDirectory, runId.ToString("N"), $"v{version:D5}");
-        var sha256 = Checkpoint.Save(policy, directory);
+        var sha256 = Checkpoint.Save(policy, directory, format);
         var published = new PolicyPublished
         {
             RunId = runId,
             Version = version,
             CheckpointUri = CheckpointUris.FromPath(directory),
             Sha256 = sha256,
-            Format = Checkpoint.Format,
+            Format = Checkpoint.FormatName(format),
         };
         await versions.AddAsync(published, cancellationToken);
         await bus.Publish(published, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Model;
 using TorchSharp.PyBridge;
 
@@ -7,18 +8,23 @@ namespace Pipeline.Policy.Checkpoints;
 
 /// <summary>A checkpoint directory in Hugging Face's layout: <c>config.json</c> + <c>model.safetensors</c>.
 /// Saving writes into a temporary sibling directory, fsyncs both files and renames it into place, so a reader
-/// never sees half a checkpoint; the SHA-256 covers the weights file, which is what travels.</summary>
+/// never sees half a checkpoint; the SHA-256 covers the weights file, which is what travels. An FP8 checkpoint
+/// (<see cref="CheckpointFormat.Fp8"/>) holds <c>model.fp8.safetensors</c> instead (<see cref="Fp8Weights"/>);
+/// loading finds whichever weights file is there.</summary>
 public static class Checkpoint
 {
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";
+    public const string Fp8WeightsFile = "model.fp8.safetensors";
     public const string Format = "safetensors-fp32";
+    public const string Fp8Format = Fp8Weights.FormatName;
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <returns>the SHA-256 (lower-case hex) of the weights file</returns>
-    public static string Save(CausalLm policy, string directory)
+    public static string Save(CausalLm policy, string directory, CheckpointFormat format = CheckpointFormat.Fp32)
     {
+        var weightsFile = WeightsFileOf(format);
         var full = Path.GetFullPath(directory);
         var parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{directory}' has no parent directory");
         Directory.CreateDirectory(parent);
@@ -27,12 +33,13 @@ public static class Checkpoint
         try
         {
             File.WriteAllText(Path.Combine(staging, ConfigFile), JsonSerializer.Serialize(policy.Config, Json));
-            policy.save_safetensors(Path.Combine(staging, WeightsFile));
+            if (format == CheckpointFormat.Fp8) Fp8Weights.Save(policy.state_dict(), Path.Combine(staging, weightsFile));
+            else policy.save_safetensors(Path.Combine(staging, weightsFile));
             Fsync(Path.Combine(staging, ConfigFile));
-            Fsync(Path.Combine(staging, WeightsFile));
+            Fsync(Path.Combine(staging, weightsFile));
             if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
             Directory.Move(staging, full);
-            return Sha256(Path.Combine(full, WeightsFile));
+            return Sha256(Path.Combine(full, weightsFile));
         }
         finally
         {
@@ -41,31 +48,49 @@ public static class Checkpoint
     }
 
     /// <summary>Loads a checkpoint; when <paramref name="expectedSha256"/> is given, a mismatch is an error and
-    /// nothing is loaded.</summary>
-    public static CausalLm Load(string directory, string? expectedSha256 = null)
+    /// nothing is loaded. <paramref name="precision"/> chooses how the loaded policy computes its linear layers.</summary>
+    public static CausalLm Load(string directory, string? expectedSha256 = null, LinearPrecision precision = LinearPrecision.Fp32)
     {
         var configPath = Path.Combine(directory, ConfigFile);
-        var weightsPath = Path.Combine(directory, WeightsFile);
-        if (!File.Exists(configPath) || !File.Exists(weightsPath))
-            throw new FileNotFoundException($"'{directory}' is not a checkpoint: it needs {ConfigFile} and {WeightsFile}");
+        var format = FormatOf(directory);
+        if (!File.Exists(configPath) || format is null)
+            throw new FileNotFoundException($"'{directory}' is not a checkpoint: it needs {ConfigFile} and {WeightsFile} or {Fp8WeightsFile}");
+        var weightsPath = Path.Combine(directory, WeightsFileOf(format.Value));
         if (expectedSha256 is not null)
         {
             var actual = Sha256(weightsPath);
             if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException($"checkpoint '{directory}' has SHA-256 {actual}, expected {expectedSha256}");
         }
-        var config = ReadConfig(directory);
+        var config = ReadConfig(directory) with { Precision = precision };
         var policy = new CausalLm(config);
-        policy.load_safetensors(weightsPath, strict: true);
+        if (format == CheckpointFormat.Fp8)
+        {
+            var weights = Fp8Weights.Load(weightsPath);
+            try { policy.load_state_dict(weights, strict: true); }
+            finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
+        }
+        else policy.load_safetensors(weightsPath, strict: true);
         return policy;
     }
+
+    /// <summary>The weights format of a checkpoint directory, or null when it holds no weights file.</summary>
+    public static CheckpointFormat? FormatOf(string directory) =>
+        File.Exists(Path.Combine(directory, WeightsFile)) ? CheckpointFormat.Fp32
+        : File.Exists(Path.Combine(directory, Fp8WeightsFile)) ? CheckpointFormat.Fp8
+        : null;
+
+    /// <summary>The format's name as <c>PolicyPublished.Format</c> carries it.</summary>
+    public static string FormatName(CheckpointFormat format) => format == CheckpointFormat.Fp8 ? Fp8Format : Format;
+
+    public static string WeightsFileOf(CheckpointFormat format) => format == CheckpointFormat.Fp8 ? Fp8WeightsFile : WeightsFile;
 
     public static PolicyConfig ReadConfig(string directory) =>
         JsonSerializer.Deserialize<PolicyConfig>(File.ReadAllText(Path.Combine(directory, ConfigFile)))
         ?? throw new InvalidDataException($"{Path.Combine(directory, ConfigFile)} is empty");
 
     public static bool Exists(string directory) =>
-        File.Exists(Path.Combine(directory, ConfigFile)) && File.Exists(Path.Combine(directory, WeightsFile));
+        File.Exists(Path.Combine(directory, ConfigFile)) && FormatOf(directory) is not null;
 
     public static string Sha256(string path)
     {

@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Pipeline.Policy.Fp8;
 using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Model;
@@ -6,17 +6,17 @@ namespace Pipeline.Policy.Model;
 /// <summary>Causal multi-head self-attention with rotary positions and an optional KV cache.</summary>
 public sealed class Attention : nn.Module
 {
-    readonly Linear q_proj, k_proj, v_proj, o_proj;
+    readonly nn.Module<Tensor, Tensor> q_proj, k_proj, v_proj, o_proj;
     readonly int _heads, _headDim;
 
     public Attention(PolicyConfig config) : base(nameof(Attention))
     {
         _heads = config.NumAttentionHeads;
         _headDim = config.HeadDim;
-        q_proj = nn.Linear(config.HiddenSize, config.HiddenSize, hasBias: false);
-        k_proj = nn.Linear(config.HiddenSize, config.HiddenSize, hasBias: false);
-        v_proj = nn.Linear(config.HiddenSize, config.HiddenSize, hasBias: false);
-        o_proj = nn.Linear(config.HiddenSize, config.HiddenSize, hasBias: false);
+        q_proj = Fp8Linear.Create(config.HiddenSize, config.HiddenSize, config.Precision);
+        k_proj = Fp8Linear.Create(config.HiddenSize, config.HiddenSize, config.Precision);
+        v_proj = Fp8Linear.Create(config.HiddenSize, config.HiddenSize, config.Precision);
+        o_proj = Fp8Linear.Create(config.HiddenSize, config.HiddenSize, config.Precision);
         RegisterComponents();
     }
 

@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Pipeline.Policy.Fp8;
 using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Model;
@@ -6,13 +6,13 @@ namespace Pipeline.Policy.Model;
 /// <summary>SwiGLU feed-forward block (Shazeer 2020), as in Llama: down(silu(gate(x)) · up(x)).</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
-    readonly Linear gate_proj, up_proj, down_proj;
+    readonly nn.Module<Tensor, Tensor> gate_proj, up_proj, down_proj;
 
     public Mlp(PolicyConfig config) : base(nameof(Mlp))
     {
-        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
-        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
-        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
+        gate_proj = Fp8Linear.Create(config.HiddenSize, config.IntermediateSize, config.Precision);
+        up_proj = Fp8Linear.Create(config.HiddenSize, config.IntermediateSize, config.Precision);
+        down_proj = Fp8Linear.Create(config.IntermediateSize, config.HiddenSize, config.Precision);
         RegisterComponents();
     }
 

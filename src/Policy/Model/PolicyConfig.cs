@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pipeline.Policy.Fp8;
 
 namespace Pipeline.Policy.Model;
 
@@ -19,6 +20,10 @@ public sealed record PolicyConfig
     [JsonPropertyName("bos_token_id")] public int BosTokenId { get; init; }
     [JsonPropertyName("eos_token_id")] public int EosTokenId { get; init; }
     [JsonPropertyName("pad_token_id")] public int PadTokenId { get; init; }
+
+    /// <summary>How this process computes the decoder's linear layers; a training choice, not part of the model, so
+    /// it is never written to <c>config.json</c> (a loaded checkpoint is FP32 unless asked otherwise).</summary>
+    [JsonIgnore] public LinearPrecision Precision { get; init; } = LinearPrecision.Fp32;
 
     [JsonIgnore] public int HeadDim => HiddenSize / NumAttentionHeads;
 

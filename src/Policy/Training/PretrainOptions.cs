@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Policy.Fp8;
 
 namespace Pipeline.Policy.Training;
 
@@ -16,6 +17,9 @@ public sealed class PretrainOptions
     [Range(0.0, 1.0)] public double WeightDecay { get; set; } = 0.01;
     [Range(0.0, 1000.0)] public double MaxGradNorm { get; set; } = 1.0;
     public long Seed { get; set; } = 1;
+    /// <summary>Operand precision of the decoder's linear-layer GEMMs: <c>fp32</c>, or <c>fp8</c> for DeepSeek-V3's
+    /// recipe (E4M3, 1×128 / 128×128 scaling, FP32 accumulation; see <see cref="Fp8Gemm"/>).</summary>
+    [EnumDataType(typeof(LinearPrecision))] public LinearPrecision Precision { get; set; } = LinearPrecision.Fp32;
 
     [Range(8, 4096)] public int HiddenSize { get; set; } = 128;
     [Range(1, 64)] public int Layers { get; set; } = 4;

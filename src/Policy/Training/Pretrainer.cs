@@ -13,6 +13,11 @@ public sealed record PretrainProgress(int Step, int Steps, double Loss, double L
 /// tokens are context, not targets). AdamW with linear warm-up and cosine decay.</summary>
 public sealed class Pretrainer(PretrainOptions options)
 {
+    readonly List<double> _losses = [];
+
+    /// <summary>The loss of every step of the last <see cref="Train"/>, in order.</summary>
+    public IReadOnlyList<double> Losses => _losses;
+
     public CausalLm Train(ITaskSource task, Func<Problem, Random, string> corpus, Action<PretrainProgress>? progress = null, CancellationToken cancellation = default)
     {
         manual_seed(options.Seed);
@@ -24,10 +29,12 @@ public sealed class Pretrainer(PretrainOptions options)
             NumAttentionHeads = options.Heads,
             IntermediateSize = options.IntermediateSize,
             MaxPositionEmbeddings = options.MaxPositions,
+            Precision = options.Precision,
         });
         using var optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var clock = Stopwatch.StartNew();
         long tokens = 0;
+        _losses.Clear();
         for (int step = 1; step <= options.Steps; step++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -37,6 +44,7 @@ public sealed class Pretrainer(PretrainOptions options)
             var prompts = problems.Select(p => PromptTokens.ForQuestion(p.Question)).ToArray();
             var completions = problems.Select(p => PromptTokens.ForCompletion(corpus(p, random))).ToArray();
             double loss = Step(policy, optimizer, prompts, completions);
+            _losses.Add(loss);
             tokens += prompts.Sum(p => p.Length) + completions.Sum(c => c.Length);
             if (progress is not null && (step % 10 == 0 || step == options.Steps))
                 progress(new PretrainProgress(step, options.Steps, loss, lr, tokens / clock.Elapsed.TotalSeconds));

@@ -1,0 +1,31 @@
+namespace Pipeline.Cli.Workflows;
+
+/// <summary>One K of the accumulation study: max and mean of |c − c_ref| / RMS(c_ref) over a GEMM's outputs, for the
+/// ~14-bit register alone (limited), the same promoted to FP32 every 128 products, FP32 throughout, and the
+/// truncating variants of the first two.</summary>
+public sealed record Fp8AccumulationRow(
+    int K, int Outputs,
+    double LimitedMaxRelErr, double LimitedMeanRelErr,
+    double PromotedMaxRelErr, double PromotedMeanRelErr,
+    double Fp32MaxRelErr, double Fp32MeanRelErr,
+    double TruncatingMaxRelErr, double TruncatingMeanRelErr,
+    double TruncatingPromotedMaxRelErr, double TruncatingPromotedMeanRelErr);
+
+/// <summary>The same pretraining in FP32 and FP8. <see cref="RelLossError"/> is the mean over the last 10% of steps
+/// of (loss_fp8 − loss_fp32) / loss_fp32 on the same batches; accuracies are held-out greedy accuracy of each run's
+/// master weights (FP32 inference); step times are wall seconds per step, data generation included.</summary>
+public sealed record Fp8Parity(
+    int Steps, double RelLossError, double MeanAbsRelLossError, double Fp32Accuracy, double Fp8Accuracy,
+    double Fp32StepSeconds, double Fp8StepSeconds, double Fp32FinalLoss, double Fp8FinalLoss, int HeldOutProblems,
+    double[] Fp32Losses, double[] Fp8Losses);
+
+/// <summary>An FP32 checkpoint against its FP8 transport (<c>safetensors-fp8-e4m3-block128</c>): weights-file bytes,
+/// per-token KL(fp32 ‖ fp8-transported) on the FP32 policy's own sampled completions of held-out prompts, and the
+/// held-out greedy accuracy of both.</summary>
+public sealed record Fp8Transport(
+    double BytesRatio, long Fp32Bytes, long Fp8Bytes, double MeanTokenKl, double MaxTokenKl, int Tokens, int Prompts,
+    double Fp32Accuracy, double TransportedAccuracy, string Stored);
+
+public sealed record Fp8BenchmarkResult(
+    IReadOnlyList<Fp8AccumulationRow> Accumulation, Fp8Parity Parity, Fp8Transport Transport, bool Quick,
+    string AccumulationOperands, double WallSeconds);

@@ -1,0 +1,45 @@
+using Spectre.Console;
+
+namespace Pipeline.Cli.Workflows;
+
+/// <summary>The three tables of <c>pipeline bench fp8</c>.</summary>
+public static class Fp8BenchmarkTables
+{
+    public static void Write(Fp8BenchmarkResult result)
+    {
+        var accumulation = new Table().Border(TableBorder.Rounded)
+            .Title("[bold]Accumulating FP8 (E4M3) dot products: error against FP64[/]")
+            .Caption($"{result.Accumulation[0].Outputs} outputs per K; {result.AccumulationOperands}. " +
+                     "14-bit: round to nearest after each add; promoted: 128 products in it, then into FP32; " +
+                     "trunc.: the 14-bit register cutting toward zero instead");
+        foreach (var column in new[] { "K", "14-bit max", "mean", "promoted max", "mean", "FP32 max", "cut", "trunc. max", "promoted" })
+            accumulation.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var row in result.Accumulation)
+            accumulation.AddRow($"{row.K}", $"{row.LimitedMaxRelErr:0.0e0}", $"{row.LimitedMeanRelErr:0.0e0}", $"{row.PromotedMaxRelErr:0.0e0}",
+                $"{row.PromotedMeanRelErr:0.0e0}", $"{row.Fp32MaxRelErr:0.0e0}", $"{row.LimitedMaxRelErr / row.PromotedMaxRelErr:F1}×",
+                $"{row.TruncatingMaxRelErr:0.0e0}", $"{row.TruncatingPromotedMaxRelErr:0.0e0}");
+        AnsiConsole.Write(accumulation);
+
+        var p = result.Parity;
+        var parity = new Table().Border(TableBorder.Rounded)
+            .Title($"[bold]Pretraining parity: {p.Steps} steps, same seed and batches[/]")
+            .Caption($"rel. loss error = mean over the last 10% of steps of (fp8 − fp32)/fp32: {p.RelLossError:+0.000%;-0.000%} " +
+                     $"(mean |·| {p.MeanAbsRelLossError:0.000%}); accuracy: {p.HeldOutProblems} held-out problems, greedy");
+        foreach (var column in new[] { "GEMM operands", "loss, last 10%", "held-out accuracy", "s/step" })
+            parity.AddColumn(new TableColumn(column).RightAligned());
+        parity.AddRow("FP32", $"{p.Fp32FinalLoss:F4}", $"{p.Fp32Accuracy:P1}", $"{p.Fp32StepSeconds:F2}");
+        parity.AddRow("FP8 E4M3", $"{p.Fp8FinalLoss:F4}", $"{p.Fp8Accuracy:P1}", $"{p.Fp8StepSeconds:F2}");
+        AnsiConsole.Write(parity);
+
+        var t = result.Transport;
+        var transport = new Table().Border(TableBorder.Rounded)
+            .Title("[bold]FP8 weight transport (safetensors-fp8-e4m3-block128)[/]")
+            .Caption($"{t.Stored}; KL(fp32 ‖ fp8) over {t.Tokens} tokens of {t.Prompts} held-out prompts' sampled completions");
+        foreach (var column in new[] { "checkpoint", "weights bytes", "ratio", "mean token KL", "max token KL", "accuracy" })
+            transport.AddColumn(new TableColumn(column).RightAligned());
+        transport.AddRow("FP32", $"{t.Fp32Bytes:N0}", "1.00", "", "", $"{t.Fp32Accuracy:P1}");
+        transport.AddRow("FP8", $"{t.Fp8Bytes:N0}", $"{t.BytesRatio:F3}", $"{t.MeanTokenKl:E2}", $"{t.MaxTokenKl:E2}", $"{t.TransportedAccuracy:P1}");
+        AnsiConsole.Write(transport);
+    }
+
+}
