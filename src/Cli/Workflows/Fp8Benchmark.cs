@@ -13,12 +13,13 @@ namespace Pipeline.Cli.Workflows;
 /// <param name="Steps">pretraining steps of each parity run</param>
 /// <param name="HeldOut">held-out problems for accuracy and KL (at most the task's split)</param>
 /// <param name="GemmSide">the accumulation study's GEMM is GemmSide × GemmSide outputs per K</param>
-public sealed record Fp8BenchmarkPlan(int Steps, int HeldOut, int GemmSide, bool Quick)
+/// <param name="TimedSteps">interleaved FP32/FP8 steps timed for the step-time comparison</param>
+public sealed record Fp8BenchmarkPlan(int Steps, int HeldOut, int GemmSide, int TimedSteps, bool Quick)
 {
     public static readonly int[] ReductionLengths = [128, 512, 1024, 4096, 16384];
 
     public static Fp8BenchmarkPlan For(bool quick, int? steps) =>
-        quick ? new(steps ?? 30, 50, 16, true) : new(steps ?? 500, 200, 32, false);
+        quick ? new(steps ?? 30, 50, 16, 3, true) : new(steps ?? 500, 200, 32, 10, false);
 }
 
 /// <summary>DeepSeek-V3's FP8 recipe on this project's policy, in one sitting on one machine: the accumulation
@@ -43,39 +44,10 @@ public static class Fp8Benchmark
         log($"accumulation study done ({clock.Elapsed.TotalSeconds:F0} s)");
 
         var heldOut = task.HeldOut.Take(plan.HeldOut).ToArray();
-        var fp32 = Pretrain(LinearPrecision.Fp32);
-        var fp8 = Pretrain(LinearPrecision.Fp8);
-        int tail = Math.Max(1, plan.Steps / 10);
-        var relative = fp8.Losses.Zip(fp32.Losses, (l8, l32) => (l8 - l32) / l32).TakeLast(tail).ToArray();
-        var parity = new Fp8Parity(plan.Steps, relative.Average(), relative.Average(Math.Abs), fp32.Accuracy, fp8.Accuracy,
-            fp32.StepSeconds, fp8.StepSeconds, fp32.Losses.TakeLast(tail).Average(), fp8.Losses.TakeLast(tail).Average(), heldOut.Length,
-            [.. fp32.Losses], [.. fp8.Losses]);
-
-        var transport = Transport(fp32.Checkpoint, Path.Combine(scratch, "fp32-as-fp8"), heldOut, evaluator, fp32.Accuracy, maxTokens);
+        var parity = Fp8BenchmarkParity.Run(plan, pretrainOptions, task, corpus, evaluator, heldOut, maxTokens, scratch, log, cancellation);
+        var transport = Transport(parity.Fp32Checkpoint, Path.Combine(scratch, "fp32-as-fp8"), heldOut, evaluator, parity.Fp32Accuracy, maxTokens);
         log($"transport done ({clock.Elapsed.TotalSeconds:F0} s)");
         return new Fp8BenchmarkResult(accumulation, parity, transport, plan.Quick, Operands, clock.Elapsed.TotalSeconds);
-
-        (IReadOnlyList<double> Losses, double StepSeconds, double Accuracy, string Checkpoint) Pretrain(LinearPrecision precision)
-        {
-            var options = pretrainOptions();
-            options.Steps = plan.Steps;
-            options.Precision = precision;
-            var trainer = new Pretrainer(options);
-            var started = Stopwatch.StartNew();
-            var directory = Path.Combine(scratch, precision.ToString().ToLowerInvariant());
-            using (var policy = trainer.Train(task, corpus, p =>
-                   {
-                       if (p.Step % 50 == 0 || p.Step == p.Steps) log($"{precision}: step {p.Step}/{p.Steps}, loss {p.Loss:F4}");
-                   }, cancellation))
-            {
-                double stepSeconds = started.Elapsed.TotalSeconds / plan.Steps;
-                Checkpoint.Save(policy, directory);
-                using var master = Checkpoint.Load(directory);
-                double accuracy = evaluator.Evaluate(master, heldOut, 0, maxTokens).Accuracy;
-                log($"{precision}: {stepSeconds:F2} s/step, held-out accuracy {accuracy:P1}");
-                return (trainer.Losses, stepSeconds, accuracy, directory);
-            }
-        }
     }
 
     /// <summary>Writes an FP32 checkpoint again in FP8 and measures what the copy costs in bytes and in
