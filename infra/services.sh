@@ -53,7 +53,7 @@ ensure_packages() {
     command -v bwrap >/dev/null || missing+=(bubblewrap)
     command -v python3 >/dev/null || missing+=(python3)          # the code verifier's language
     command -v readelf >/dev/null || missing+=(binutils)         # tests read ELF version flags independently
-    for tool in setpriv prlimit runuser flock; do
+    for tool in setpriv runuser flock; do
         command -v "$tool" >/dev/null || { missing+=(util-linux); break; }
     done
     ((${#missing[@]})) || return 0

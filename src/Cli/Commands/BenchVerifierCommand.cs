@@ -38,7 +38,7 @@ public static class BenchVerifierCommand
         var set = CommonOptions.Set();
         var json = CommonOptions.Json();
         var seconds = new Option<double>("--rule-seconds") { Description = "How long to score math completions on one thread.", DefaultValueFactory = _ => 3 };
-        var runs = new Option<int>("--runs") { Description = "Sandboxed runs, and as many bare starts, of a trivial program.", DefaultValueFactory = _ => 200 };
+        var runs = new Option<int>("--runs") { Description = "Sandboxed runs, and as many bare starts, of a trivial program, in four interleaved rounds.", DefaultValueFactory = _ => 400 };
         var command = new Command("verifier",
             "Rule scores per second on one core (realistic math completions), and sandboxed Python runs per second against bare " +
             "interpreter starts at Sandbox:MaxParallelRuns (the sandbox's overhead).")

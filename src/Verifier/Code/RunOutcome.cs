@@ -8,7 +8,7 @@ internal static class RunOutcome
 
     // Lines the sandbox's own tools print when they, not the program, fail. A program can print these too, which
     // only turns its failure into a sandbox-error: still no reward.
-    private static readonly string[] ToolPrefixes = ["bwrap: ", "prlimit: ", "setpriv: ", "pipeline-sandbox: "];
+    private static readonly string[] ToolPrefixes = ["bwrap: ", "setpriv: ", "pipeline-sandbox: "];
 
     /// <summary>The verdict the ending forces, or null when the program exited with status 0 and only its output
     /// can tell whether it passed.</summary>

@@ -21,8 +21,9 @@ public sealed record SandboxBenchmarkResult(
 public static class SandboxBenchmark
 {
     private const string Trivial = "pass";
+    private const int Rounds = 4;
 
-    /// <summary>Measures <paramref name="runs"/> runs of each kind after a short warm-up. Throws if any run does not
+    /// <summary>Measures <paramref name="runs"/> runs of each kind after a short warm-up, in interleaved rounds. Throws if any run does not
     /// exit cleanly: a benchmark of failing runs would measure nothing.</summary>
     public static async Task<SandboxBenchmarkResult> RunAsync(
         Sandbox sandbox, int runs = 200, CancellationToken cancellationToken = default)
@@ -46,8 +47,26 @@ public static class SandboxBenchmark
 
         await Measure(Math.Min(runs, 2 * parallelism), parallelism, Sandboxed);
         await Measure(Math.Min(runs, 2 * parallelism), parallelism, Bare);
-        var sandboxed = await Measure(runs, parallelism, Sandboxed);
-        var bare = await Measure(runs, parallelism, Bare);
+
+        // Interleaved rounds, the order swapped every round, so a drift in the machine's load (it is shared) falls on
+        // both kinds alike instead of on whichever ran second.
+        var rounds = Math.Min(Rounds, runs);
+        var sandboxed = TimeSpan.Zero;
+        var bare = TimeSpan.Zero;
+        for (var round = 0; round < rounds; round++)
+        {
+            var share = runs / rounds + (round < runs % rounds ? 1 : 0);
+            if (round % 2 == 0)
+            {
+                sandboxed += await Measure(share, parallelism, Sandboxed);
+                bare += await Measure(share, parallelism, Bare);
+            }
+            else
+            {
+                bare += await Measure(share, parallelism, Bare);
+                sandboxed += await Measure(share, parallelism, Sandboxed);
+            }
+        }
         return new SandboxBenchmarkResult(
             runs, parallelism, runs / sandboxed.TotalSeconds, runs / bare.TotalSeconds,
             $"{options.PythonPath} {string.Join(' ', bareArguments)}", sandbox.Isolation);

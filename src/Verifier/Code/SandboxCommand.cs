@@ -1,21 +1,19 @@
 namespace Pipeline.Verifier.Code;
 
 /// <summary>The absolute paths of the programs a sandboxed run is started through.</summary>
-internal sealed record SandboxTools(string Shell, string Prlimit, string? Setpriv, string Bubblewrap)
+internal sealed record SandboxTools(string Shell, string? Setpriv, string Bubblewrap)
 {
     /// <summary>Finds the tools, or returns null with what is missing.</summary>
     public static SandboxTools? Resolve(SandboxOptions options, bool dropPrivileges, out string why)
     {
         var bwrap = Find(options.BubblewrapPath);
-        var prlimit = Find("prlimit");
         var setpriv = dropPrivileges ? Find("setpriv") : null;
         var shell = Find("/bin/sh");
         why = bwrap is null ? $"bubblewrap not found at '{options.BubblewrapPath}' (apt-get install bubblewrap)"
-            : prlimit is null ? "prlimit not found (util-linux)"
             : dropPrivileges && setpriv is null ? "setpriv not found (util-linux); it is needed to drop root before bwrap"
             : shell is null ? "/bin/sh not found"
             : "";
-        return why.Length == 0 ? new SandboxTools(shell!, prlimit!, setpriv, bwrap!) : null;
+        return why.Length == 0 ? new SandboxTools(shell!, setpriv, bwrap!) : null;
     }
 
     private static string? Find(string name)
@@ -33,18 +31,26 @@ internal sealed record SandboxTools(string Shell, string Prlimit, string? Setpri
 }
 
 /// <summary>Builds the command line of one run:
-/// <c>sh (join cgroups) → prlimit (rlimits) → setpriv (drop root) → bwrap (namespaces, mounts) → sh (pid 1) →
+/// <c>sh (join cgroups, set rlimits) → setpriv (drop root) → bwrap (namespaces, mounts) → sh (pid 1) →
 /// python3 -I -S -B</c>.
 /// Each stage execs the next, so the host's child pid is bwrap's, and killing it takes the sandbox with it
 /// (<c>--die-with-parent</c> kills the sandbox's pid 1, and the kernel then kills the whole pid namespace).</summary>
 internal static class SandboxCommand
 {
     private const long MiB = 1024 * 1024;
+    private const string None = "-";
 
-    // Joins the slot's cgroups as root, before anything untrusted exists, then execs the rest of the command.
-    private const string JoinCgroups =
-        "echo $$ > \"$1\" && echo $$ > \"$2\" || { echo 'pipeline-sandbox: cannot join the run cgroups' >&2; exit 125; }; " +
-        "shift 2; exec \"$@\"";
+    // Runs as the verifier's user before anything untrusted exists: joins the slot's cgroups (root only), sets the
+    // rlimits with the shell's own ulimit (one process fewer per run than prlimit), then execs the rest.
+    // $1 $2: memory and pids cgroup.procs or "-"; $3 $4: soft and hard CPU seconds; $5: address space in KiB;
+    // $6: open files; $7: file size in 512-byte blocks; $8: processes of the uid or "-".
+    private const string JoinAndLimit =
+        "if [ \"$1\" != - ]; then echo $$ > \"$1\" && echo $$ > \"$2\" || " +
+        "{ echo 'pipeline-sandbox: cannot join the run cgroups' >&2; exit 125; }; fi; " +
+        "ulimit -t \"$4\" && ulimit -S -t \"$3\" && ulimit -v \"$5\" && ulimit -n \"$6\" && ulimit -f \"$7\" && " +
+        "ulimit -c 0 && { [ \"$8\" = - ] || ulimit -p \"$8\"; } || " +
+        "{ echo 'pipeline-sandbox: cannot set the run limits' >&2; exit 125; }; " +
+        "shift 8; exec \"$@\"";
 
     /// <summary>Python flags for every run: -I ignores PYTHON* variables, the user site and the working directory
     /// on sys.path; -S skips importing site (a few milliseconds per start); -B writes no .pyc files.</summary>
@@ -54,28 +60,21 @@ internal static class SandboxCommand
         SandboxOptions options, SandboxTools tools, SandboxCgroupSlot? slot, bool dropPrivileges,
         IReadOnlyList<string> pythonArguments)
     {
-        var argv = new List<string>();
-        if (slot is not null)
+        var argv = new List<string>
         {
-            argv.AddRange([tools.Shell, "-c", JoinCgroups, "sh", slot.MemoryProcs, slot.PidsProcs]);
-        }
-
-        argv.AddRange([
-            tools.Prlimit,
-            $"--cpu={options.CpuSeconds}:{options.CpuSeconds + 1}",
-            $"--as={options.MemoryMb * MiB}",
-            $"--nofile={options.MaxOpenFiles}",
-            $"--fsize={options.TmpfsMb * MiB}",
-            "--core=0",
-        ]);
-        if (slot is null)
-        {
+            tools.Shell, "-c", JoinAndLimit, "sh",
+            slot?.MemoryProcs ?? None,
+            slot?.PidsProcs ?? None,
+            options.CpuSeconds.ToString(),
+            (options.CpuSeconds + 1).ToString(),
+            (options.MemoryMb * 1024L).ToString(),
+            options.MaxOpenFiles.ToString(),
+            (options.TmpfsMb * MiB / 512).ToString(),
             // RLIMIT_NPROC counts every process of the uid on the whole host, including other services that run
             // as the same uid and the other parallel runs, and even execve fails once the count is reached. So it is
             // used only where no per-run pids cgroup exists, and then the uid should be one nothing else uses.
-            argv.Add($"--nproc={options.MaxProcesses}");
-        }
-        argv.Add("--");
+            slot is null ? options.MaxProcesses.ToString() : None,
+        };
 
         if (dropPrivileges)
         {

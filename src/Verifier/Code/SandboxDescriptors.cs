@@ -4,7 +4,7 @@ namespace Pipeline.Verifier.Code;
 
 /// <summary>Keeps the verifier's own open files out of the sandbox. .NET opens its files close-on-exec, but
 /// descriptors the verifier inherited from whatever started it (a pipe to a supervisor, a log file) are not, and
-/// Process.Start, sh, prlimit, setpriv and bwrap all pass them on: the program would get a writable channel out of
+/// Process.Start, sh, setpriv and bwrap all pass them on: the program would get a writable channel out of
 /// the sandbox. Before each start every descriptor above stderr is therefore marked close-on-exec (the verifier
 /// itself keeps using them).</summary>
 internal static class SandboxDescriptors
