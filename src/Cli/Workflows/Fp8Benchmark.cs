@@ -14,12 +14,13 @@ namespace Pipeline.Cli.Workflows;
 /// <param name="HeldOut">held-out problems for accuracy and KL (at most the task's split)</param>
 /// <param name="GemmSide">the accumulation study's GEMM is GemmSide × GemmSide outputs per K</param>
 /// <param name="TimedSteps">interleaved FP32/FP8 steps timed for the step-time comparison</param>
-public sealed record Fp8BenchmarkPlan(int Steps, int HeldOut, int GemmSide, int TimedSteps, bool Quick)
+/// <param name="GrpoSteps">GRPO steps of each precision's run (0: none), or null for the Run:Steps setting</param>
+public sealed record Fp8BenchmarkPlan(int Steps, int HeldOut, int GemmSide, int TimedSteps, int? GrpoSteps, bool Quick)
 {
     public static readonly int[] ReductionLengths = [128, 512, 1024, 4096, 16384];
 
-    public static Fp8BenchmarkPlan For(bool quick, int? steps) =>
-        quick ? new(steps ?? 30, 50, 16, 3, true) : new(steps ?? 500, 200, 32, 10, false);
+    public static Fp8BenchmarkPlan For(bool quick, int? steps, int? grpoSteps) =>
+        quick ? new(steps ?? 30, 50, 16, 3, grpoSteps ?? 2, true) : new(steps ?? 500, 200, 32, 10, grpoSteps, false);
 }
 
 /// <summary>DeepSeek-V3's FP8 recipe on this project's policy, in one sitting on one machine: the accumulation
@@ -47,7 +48,7 @@ public static class Fp8Benchmark
         var parity = Fp8BenchmarkParity.Run(plan, pretrainOptions, task, corpus, evaluator, heldOut, maxTokens, scratch, log, cancellation);
         var transport = Transport(parity.Fp32Checkpoint, Path.Combine(scratch, "fp32-as-fp8"), heldOut, evaluator, parity.Fp32Accuracy, maxTokens);
         log($"transport done ({clock.Elapsed.TotalSeconds:F0} s)");
-        return new Fp8BenchmarkResult(accumulation, parity, transport, plan.Quick, Operands, clock.Elapsed.TotalSeconds);
+        return new Fp8BenchmarkResult(accumulation, parity, transport, null, plan.Quick, Operands, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Writes an FP32 checkpoint again in FP8 and measures what the copy costs in bytes and in

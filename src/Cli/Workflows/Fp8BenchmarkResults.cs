@@ -37,6 +37,12 @@ public sealed record Fp8Transport(
     double BytesRatio, long Fp32Bytes, long Fp8Bytes, double MeanTokenKl, double MaxTokenKl, int Tokens, int Prompts,
     double Fp32Accuracy, double TransportedAccuracy, string Stored);
 
+/// <summary>The same GRPO run from one base policy with the learner's GEMMs in FP32 and in FP8: held-out greedy
+/// accuracy of the base and of each final policy (FP32 inference), each run's gain over the base, and
+/// <see cref="GainDifference"/> = FP8 gain − FP32 gain (target: within ±5 points).</summary>
+public sealed record Fp8Grpo(int Steps, double BaseAccuracy, double Fp32Accuracy, double Fp8Accuracy,
+    double Fp32Gain, double Fp8Gain, double GainDifference, double Fp32Seconds, double Fp8Seconds, int HeldOutProblems);
+
 public sealed record Fp8BenchmarkResult(
-    IReadOnlyList<Fp8AccumulationRow> Accumulation, Fp8Parity Parity, Fp8Transport Transport, bool Quick,
+    IReadOnlyList<Fp8AccumulationRow> Accumulation, Fp8Parity Parity, Fp8Transport Transport, Fp8Grpo? Grpo, bool Quick,
     string AccumulationOperands, double WallSeconds);

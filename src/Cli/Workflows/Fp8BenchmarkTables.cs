@@ -2,7 +2,7 @@ using Spectre.Console;
 
 namespace Pipeline.Cli.Workflows;
 
-/// <summary>The three tables of <c>pipeline bench fp8</c>.</summary>
+/// <summary>The tables of <c>pipeline bench fp8</c>: accumulation, parity, transport and (unless skipped) GRPO.</summary>
 public static class Fp8BenchmarkTables
 {
     public static void Write(Fp8BenchmarkResult result)
@@ -45,6 +45,19 @@ public static class Fp8BenchmarkTables
         transport.AddRow("FP32", $"{t.Fp32Bytes:N0}", "1.00", "", "", $"{t.Fp32Accuracy:P1}");
         transport.AddRow("FP8", $"{t.Fp8Bytes:N0}", $"{t.BytesRatio:F3}", $"{t.MeanTokenKl:E2}", $"{t.MaxTokenKl:E2}", $"{t.TransportedAccuracy:P1}");
         AnsiConsole.Write(transport);
+
+        if (result.Grpo is { } g)
+        {
+            var grpo = new Table().Border(TableBorder.Rounded)
+                .Title($"[bold]GRPO from the FP32-pretrained policy: {g.Steps} steps, learner GEMMs in each precision[/]")
+                .Caption($"held-out greedy accuracy ({g.HeldOutProblems} problems, FP32 inference); base {g.BaseAccuracy:P1}; " +
+                         $"gain difference FP8 − FP32: {g.GainDifference * 100:+0.0;-0.0} points");
+            foreach (var column in new[] { "learner GEMMs", "accuracy", "gain (points)", "wall s" })
+                grpo.AddColumn(new TableColumn(column).RightAligned());
+            grpo.AddRow("FP32", $"{g.Fp32Accuracy:P1}", $"{g.Fp32Gain * 100:+0.0;-0.0}", $"{g.Fp32Seconds:F0}");
+            grpo.AddRow("FP8 E4M3", $"{g.Fp8Accuracy:P1}", $"{g.Fp8Gain * 100:+0.0;-0.0}", $"{g.Fp8Seconds:F0}");
+            AnsiConsole.Write(grpo);
+        }
     }
 
 }
