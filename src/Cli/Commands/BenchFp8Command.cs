@@ -20,8 +20,8 @@ public static class BenchFp8Command
         var config = CommonOptions.Config();
         var set = CommonOptions.Set();
         var json = CommonOptions.Json();
-        var quick = new Option<bool>("--quick") { Description = "A short version: 30 pretraining steps, 50 held-out problems, a 16×16 GEMM per K." };
-        var steps = new Option<int?>("--steps") { Description = "Pretraining steps of each parity run (default 500, or 30 with --quick)." };
+        var quick = new Option<bool>("--quick") { Description = "A short version: 30 pretraining steps, 50 held-out problems, a 16×16 GEMM per K, 2 GRPO steps." };
+        var steps = new Option<int?>("--steps") { Description = "Pretraining steps of each parity run (default 1000, or 30 with --quick; at least 500 for the parity target)." };
         var grpoSteps = new Option<int?>("--grpo-steps")
         {
             Description = "GRPO steps of each precision's run from the FP32-pretrained policy (default: the Run:Steps setting, or 2 with --quick; 0 skips the GRPO comparison).",

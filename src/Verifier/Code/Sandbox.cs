@@ -7,7 +7,8 @@ namespace Pipeline.Verifier.Code;
 /// <summary>Runs untrusted Python programs, each in its own throw-away sandbox: new user, pid, network, ipc and uts
 /// namespaces (bubblewrap), only /usr visible and read-only, a private size-limited tmpfs as the working directory
 /// and only writable place, an unprivileged uid with no capabilities, rlimits on CPU, address space, processes,
-/// open files and file size, per-run cgroup v1 memory and pids groups where writable, a host-side wall-clock kill
+/// open files and file size, per-run cgroup v1 memory and pids groups where writable, a seccomp filter
+/// (<see cref="SandboxSeccomp"/>), a host-side wall-clock kill
 /// and capped output capture. At most <see cref="SandboxOptions.MaxParallelRuns"/> runs exist at once.
 /// Obtain one with <see cref="CreateAsync"/>, which probes the sandbox first and refuses to return one that does
 /// not hold; nothing here ever runs a program outside the sandbox.</summary>
@@ -23,6 +24,7 @@ public sealed class Sandbox : IDisposable
     private readonly SandboxCgroups? _cgroups;
     private readonly SemaphoreSlim _gate;
     private readonly SandboxSpawner _spawner = new();
+    private readonly string? _seccompFilter;
     private int _disposed;
 
     internal Sandbox(SandboxOptions options)
@@ -42,6 +44,11 @@ public sealed class Sandbox : IDisposable
             cgroupNote = "cgroups disabled by configuration";
         }
         _gate = new SemaphoreSlim(_options.MaxParallelRuns, _options.MaxParallelRuns);
+        if (SandboxSeccomp.Program() is { } filter)
+        {
+            _seccompFilter = Path.Combine(Path.GetTempPath(), $"pipeline-seccomp-{Environment.ProcessId}-{Guid.NewGuid():N}.bpf");
+            File.WriteAllBytes(_seccompFilter, filter);
+        }
         Isolation =
             $"bubblewrap (user, pid, net, ipc, uts namespaces; /usr read-only; {_options.TmpfsMb} MiB tmpfs), " +
             (_dropPrivileges ? $"uid {_options.Uid}, " : "the verifier's own unprivileged uid, ") +
@@ -49,6 +56,9 @@ public sealed class Sandbox : IDisposable
             (_cgroups is not null
                 ? $"cgroup v1 memory and pids per run (pids {_options.MaxProcesses})"
                 : $"no per-run cgroups: {cgroupNote}; nproc {_options.MaxProcesses} per uid") +
+            (_seccompFilter is not null
+                ? $", seccomp ({SandboxSeccomp.Denied.Count} system calls refused)"
+                : ", no seccomp filter on this architecture") +
             $", wall {_options.WallSeconds} s, output {_options.MaxOutputBytes} bytes";
     }
 
@@ -111,6 +121,10 @@ public sealed class Sandbox : IDisposable
         {
             _spawner.Dispose();
             _cgroups?.Dispose();
+            if (_seccompFilter is not null)
+            {
+                File.Delete(_seccompFilter);
+            }
             _gate.Dispose();
         }
     }
@@ -123,7 +137,7 @@ public sealed class Sandbox : IDisposable
         {
             return Failed(_toolsError, clock.Elapsed);
         }
-        var argv = SandboxCommand.Build(_options, _tools, slot, _dropPrivileges, arguments);
+        var argv = SandboxCommand.Build(_options, _tools, slot, _dropPrivileges, _seccompFilter, arguments);
         var start = new ProcessStartInfo(argv[0])
         {
             UseShellExecute = false,

@@ -31,7 +31,8 @@ internal sealed record SandboxTools(string Shell, string? Setpriv, string Bubble
 }
 
 /// <summary>Builds the command line of one run:
-/// <c>sh (join cgroups, set rlimits) → setpriv (drop root) → bwrap (namespaces, mounts) → sh (pid 1) →
+/// <c>sh (join cgroups, set rlimits, open the seccomp filter) → setpriv (drop root) → bwrap (namespaces, mounts,
+/// seccomp) → sh (pid 1) →
 /// python3 -I -S -B</c>.
 /// Each stage execs the next, so the host's child pid is bwrap's, and killing it takes the sandbox with it
 /// (<c>--die-with-parent</c> kills the sandbox's pid 1, and the kernel then kills the whole pid namespace).</summary>
@@ -43,21 +44,24 @@ internal static class SandboxCommand
     // Runs as the verifier's user before anything untrusted exists: joins the slot's cgroups (root only), sets the
     // rlimits with the shell's own ulimit (one process fewer per run than prlimit), then execs the rest.
     // $1 $2: memory and pids cgroup.procs or "-"; $3 $4: soft and hard CPU seconds; $5: address space in KiB;
-    // $6: open files; $7: file size in 512-byte blocks; $8: processes of the uid or "-".
+    // $6: open files; $7: file size in 512-byte blocks; $8: processes of the uid or "-"; $9: the seccomp filter file
+    // or "-", opened as descriptor 3 for bwrap's --seccomp (bwrap reads and closes it before the program starts).
     private const string JoinAndLimit =
         "if [ \"$1\" != - ]; then echo $$ > \"$1\" && echo $$ > \"$2\" || " +
         "{ echo 'pipeline-sandbox: cannot join the run cgroups' >&2; exit 125; }; fi; " +
         "ulimit -t \"$4\" && ulimit -S -t \"$3\" && ulimit -v \"$5\" && ulimit -n \"$6\" && ulimit -f \"$7\" && " +
         "ulimit -c 0 && { [ \"$8\" = - ] || ulimit -p \"$8\"; } || " +
         "{ echo 'pipeline-sandbox: cannot set the run limits' >&2; exit 125; }; " +
-        "shift 8; exec \"$@\"";
+        "if [ \"$9\" != - ]; then exec 3< \"$9\" || " +
+        "{ echo 'pipeline-sandbox: cannot open the seccomp filter' >&2; exit 125; }; fi; " +
+        "shift 9; exec \"$@\"";
 
     /// <summary>Python flags for every run: -I ignores PYTHON* variables, the user site and the working directory
     /// on sys.path; -S skips importing site (a few milliseconds per start); -B writes no .pyc files.</summary>
     public static readonly string[] PythonFlags = ["-I", "-S", "-B"];
 
     public static List<string> Build(
-        SandboxOptions options, SandboxTools tools, SandboxCgroupSlot? slot, bool dropPrivileges,
+        SandboxOptions options, SandboxTools tools, SandboxCgroupSlot? slot, bool dropPrivileges, string? seccompFilter,
         IReadOnlyList<string> pythonArguments)
     {
         var argv = new List<string>
@@ -74,6 +78,7 @@ internal static class SandboxCommand
             // as the same uid and the other parallel runs, and even execve fails once the count is reached. So it is
             // used only where no per-run pids cgroup exists, and then the uid should be one nothing else uses.
             slot is null ? options.MaxProcesses.ToString() : None,
+            seccompFilter ?? None,
         };
 
         if (dropPrivileges)
@@ -96,6 +101,12 @@ internal static class SandboxCommand
             // and the kernel kills the whole namespace when it exits after the program.
             "--as-pid-1",
             "--hostname", "sandbox",
+        ]);
+        if (seccompFilter is not null)
+        {
+            argv.AddRange(["--seccomp", "3"]);
+        }
+        argv.AddRange([
             "--ro-bind", "/usr", "/usr",
         ]);
         foreach (var top in new[] { "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" })
