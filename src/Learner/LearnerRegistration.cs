@@ -46,5 +46,6 @@ public static class LearnerRegistration
     {
         bus.AddConsumer<RolloutGroupScoredConsumer, RolloutGroupScoredConsumerDefinition>();
         bus.AddConsumer<StartRunConsumer, StartRunConsumerDefinition>();
+        bus.AddConsumer<RunFaultConsumer>();
     }
 }

@@ -52,9 +52,15 @@ sealed class ActiveRun(Guid runId, RunConfig config, PromptFeed feed, GrpoTraine
         if (complete is not null) Ready.Writer.TryWrite(complete);
     }
 
+    /// <summary>Ends the run's training loop with <paramref name="reason"/>: the batch it waits for will never be complete.</summary>
+    public void Fail(string reason) => Ready.Writer.TryComplete(new RunFailedException(reason));
+
     /// <summary>True when a group is too old to train on: its policy lags the learner by more than the bound.</summary>
     public bool IsStale(int policyVersion) => Version - policyVersion > Config.Run.MaxOffPolicySteps;
 }
+
+/// <summary>Why a run failed when the learner itself did not throw: work it dispatched ended in an error queue.</summary>
+public sealed class RunFailedException(string message) : Exception(message);
 
 /// <summary>A dispatched batch and the groups of it that have arrived.</summary>
 sealed record PendingBatch(int BatchId, int PolicyVersion, int ExpectedGroups)

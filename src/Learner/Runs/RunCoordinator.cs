@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Hangfire;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -87,6 +88,22 @@ public sealed class RunCoordinator(
         active.Arrived(group);
     }
 
+    /// <summary>Fails a run this learner is running because part of it can never arrive (see
+    /// <see cref="Consumers.RunFaultConsumer"/>); a run it is not running (finished, or another learner's) is left as it is.</summary>
+    public Task FailAsync(Guid runId, string reason)
+    {
+        if (_active.TryGetValue(runId, out var active) && !active.Completion.Task.IsCompleted)
+        {
+            logger.LogError("Run {RunId} cannot complete: {Reason}", runId, reason);
+            active.Fail(reason);
+        }
+        else
+        {
+            logger.LogWarning("A fault for run {RunId}, which this learner is not running (or has ended): {Reason}", runId, reason);
+        }
+        return Task.CompletedTask;
+    }
+
     async Task DispatchAsync(ActiveRun active, CancellationToken cancellationToken)
     {
         var settings = active.Config.Run;
@@ -126,9 +143,10 @@ public sealed class RunCoordinator(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Run {RunId} failed", active.RunId);
-            await runs.MarkFailedAsync(active.RunId, e.Message);
-            active.Completion.TrySetException(e);
+            var cause = e is ChannelClosedException { InnerException: RunFailedException failed } ? failed : e;
+            logger.LogError(cause, "Run {RunId} failed", active.RunId);
+            await runs.MarkFailedAsync(active.RunId, cause.Message);
+            active.Completion.TrySetException(cause);
         }
         finally
         {

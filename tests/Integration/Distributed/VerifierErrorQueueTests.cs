@@ -30,7 +30,7 @@ public sealed class VerifierErrorQueueTests(DistributedFixture fixture, ITestOut
         var verifier = cluster.StartVerifier("verifier");
         await ServiceCluster.WaitUntilStartedAsync(verifier);
 
-        await using var services = Harness(cluster);
+        await using var services = BrokerProbe.Harness(cluster, bus => bus.AddConsumer<ScoredGroupProbe>().Endpoint(e => e.Temporary = true));
         var harness = services.GetRequiredService<ITestHarness>();
         await harness.Start();
         var factory = new ConnectionFactory { Uri = fixture.RabbitMq };
@@ -41,10 +41,10 @@ public sealed class VerifierErrorQueueTests(DistributedFixture fixture, ITestOut
         await harness.Bus.Publish(Group(nullCompletions) with { Completions = null! });
         // 2. The right message type with a body that does not deserialise into a RolloutGroupGenerated.
         var garbage = Guid.NewGuid();
-        await PublishRawAsync(connection, GeneratedExchange,
+        await BrokerProbe.PublishRawAsync(connection, GeneratedExchange,
             $$$"""{"messageId":"{{{Guid.NewGuid()}}}","messageType":["urn:message:{{{GeneratedExchange}}}"],"message":{"runId":"{{{garbage}}}","batchId":"garbage","completions":"garbage"}}""");
 
-        var dead = await TakeAllAsync(connection, ErrorQueue, [nullCompletions.ToString(), garbage.ToString()], TimeSpan.FromMinutes(3));
+        var dead = await BrokerProbe.TakeAllAsync(connection, ErrorQueue, [nullCompletions.ToString(), garbage.ToString()], TimeSpan.FromMinutes(3));
         Assert.True(dead.Count == 2, $"in {ErrorQueue}: [{string.Join(", ", dead)}], expected both malformed groups.\n{verifier.Tail()}");
         Assert.False(verifier.HasExited, $"the verifier died on a malformed group.\n{verifier.Tail()}");
 
@@ -65,11 +65,11 @@ public sealed class VerifierErrorQueueTests(DistributedFixture fixture, ITestOut
         finally
         {
             // No learner runs this group's run; keep its score from reaching the next test's learner.
-            await TakeAllAsync(connection, LearnerQueue, [valid.ToString()], TimeSpan.Zero);
+            await BrokerProbe.TakeAllAsync(connection, LearnerQueue, [valid.ToString()], TimeSpan.Zero);
         }
     }
 
-    static RolloutGroupGenerated Group(Guid runId) => new()
+    internal static RolloutGroupGenerated Group(Guid runId) => new()
     {
         RunId = runId,
         BatchId = 3,
@@ -91,68 +91,6 @@ public sealed class VerifierErrorQueueTests(DistributedFixture fixture, ITestOut
         LogProbs = PackedArrays.Pack([-0.5f, -0.25f, -0.125f]),
         FinishReason = "stop",
     };
-
-    /// <summary>A MassTransit test harness on the broker, set up by the services' own transport code and the same
-    /// environment settings, with a probe on a temporary queue of its own for scored groups.</summary>
-    static ServiceProvider Harness(ServiceCluster cluster)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(cluster.Environment().Select(e => KeyValuePair.Create(e.Key.Replace("__", ":"), (string?)e.Value)))
-            .Build();
-        return new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddMassTransitTestHarness(bus =>
-            {
-                // The probe waits on another process: generous limits, and no "inactive" verdict while it works.
-                bus.SetTestTimeouts(testTimeout: TimeSpan.FromMinutes(3), testInactivityTimeout: TimeSpan.FromMinutes(3));
-                bus.AddConsumer<ScoredGroupProbe>().Endpoint(e => e.Temporary = true);
-                bus.UsePipelineTransport(configuration);
-            })
-            .BuildServiceProvider(validateScopes: true);
-    }
-
-    static async Task PublishRawAsync(IConnection connection, string exchange, string body)
-    {
-        await using var channel = await connection.CreateChannelAsync();
-        var properties = new BasicProperties
-        {
-            ContentType = "application/vnd.masstransit+json",
-            DeliveryMode = DeliveryModes.Persistent,
-            MessageId = Guid.NewGuid().ToString(),
-        };
-        await channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false, properties, Encoding.UTF8.GetBytes(body));
-    }
-
-    /// <summary>Removes from <paramref name="queue"/> the messages whose body contains one of
-    /// <paramref name="markers"/> and returns the markers found, looking again until all are found or
-    /// <paramref name="limit"/> passes. Other messages are left where they are (unacknowledged, so the broker
-    /// requeues them when the channel closes).</summary>
-    static async Task<List<string>> TakeAllAsync(IConnection connection, string queue, IReadOnlyCollection<string> markers, TimeSpan limit)
-    {
-        var found = new List<string>();
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            await using (var channel = await connection.CreateChannelAsync())
-            {
-                try
-                {
-                    await channel.QueueDeclarePassiveAsync(queue);
-                    while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
-                    {
-                        var body = Encoding.UTF8.GetString(message.Body.Span);
-                        var marker = markers.FirstOrDefault(m => body.Contains(m, StringComparison.Ordinal) && !found.Contains(m));
-                        if (marker is null) continue;
-                        await channel.BasicAckAsync(message.DeliveryTag, multiple: false);
-                        found.Add(marker);
-                    }
-                }
-                catch (OperationInterruptedException) { } // the queue does not exist (yet)
-            }
-            if (found.Count == markers.Count || DateTime.UtcNow >= deadline) return found;
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-    }
 }
 
 /// <summary>Receives scored groups in the test, on a temporary queue bound to the event's exchange.</summary>
