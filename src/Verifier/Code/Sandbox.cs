@@ -44,7 +44,7 @@ public sealed class Sandbox : IDisposable
             cgroupNote = "cgroups disabled by configuration";
         }
         _gate = new SemaphoreSlim(_options.MaxParallelRuns, _options.MaxParallelRuns);
-        if (SandboxSeccomp.Program() is { } filter)
+        if (_options.UseSeccomp && SandboxSeccomp.Program() is { } filter)
         {
             _seccompFilter = Path.Combine(Path.GetTempPath(), $"pipeline-seccomp-{Environment.ProcessId}-{Guid.NewGuid():N}.bpf");
             File.WriteAllBytes(_seccompFilter, filter);
@@ -58,7 +58,7 @@ public sealed class Sandbox : IDisposable
                 : $"no per-run cgroups: {cgroupNote}; nproc {_options.MaxProcesses} per uid") +
             (_seccompFilter is not null
                 ? $", seccomp ({SandboxSeccomp.Denied.Count} system calls refused)"
-                : ", no seccomp filter on this architecture") +
+                : _options.UseSeccomp ? ", no seccomp filter on this architecture" : ", seccomp disabled by configuration") +
             $", wall {_options.WallSeconds} s, output {_options.MaxOutputBytes} bytes";
     }
 
@@ -69,6 +69,9 @@ public sealed class Sandbox : IDisposable
     public string Isolation { get; }
 
     internal string? ToolsError => _tools is null ? _toolsError : null;
+
+    /// <summary>Whether programs run under the seccomp filter.</summary>
+    internal bool Seccomp => _seccompFilter is not null;
 
     /// <summary>Validates the settings, sets up the per-run cgroups and runs <see cref="SandboxProbe"/>; throws
     /// <see cref="SandboxUnavailableException"/> with the probe's reason when the sandbox cannot be established.</summary>

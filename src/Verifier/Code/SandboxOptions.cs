@@ -62,6 +62,10 @@ public sealed class SandboxOptions
     /// <summary>Use per-run cgroup v1 memory and pids groups when the hierarchy is writable; rlimits apply either way.</summary>
     public bool UseCgroups { get; set; } = true;
 
+    /// <summary>Run every program under <see cref="SandboxSeccomp"/>'s filter (x86-64). On by default; switch it off
+    /// only on a host whose kernel refuses seccomp filters (the probe then says so), and the isolation line says it.</summary>
+    public bool UseSeccomp { get; set; } = true;
+
     internal SandboxOptions Clone() => (SandboxOptions)MemberwiseClone();
 
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>

@@ -8,7 +8,8 @@ public sealed record SandboxProbeResult(bool Available, string Reason, string Is
 
 /// <summary>Runs one tiny program in the sandbox and checks, from inside, that the isolation really holds:
 /// an unprivileged uid, a new pid namespace, no network interface but loopback, a read-only /usr, a writable
-/// private working directory and the configured address-space limit. Any failure is reported with its reason.</summary>
+/// private working directory, the configured address-space limit and, where configured, the seccomp filter (mode 2
+/// in /proc/self/status). Any failure is reported with its reason.</summary>
 public static class SandboxProbe
 {
     private const string Marker = "pipeline-sandbox-probe ";
@@ -17,7 +18,8 @@ public static class SandboxProbe
         import json, os, resource, socket
         report = {"uid": os.getuid(), "pid": os.getpid(), "cwd": os.getcwd(),
                   "interfaces": [name for _, name in socket.if_nameindex()],
-                  "as": resource.getrlimit(resource.RLIMIT_AS)[0]}
+                  "as": resource.getrlimit(resource.RLIMIT_AS)[0],
+                  "seccomp": [l.split()[1] for l in open("/proc/self/status") if l.startswith("Seccomp:")][0]}
         try:
             open("/usr/pipeline-probe", "w").close()
             report["usr_writable"] = True
@@ -74,6 +76,7 @@ public static class SandboxProbe
             : report.UsrWritable ? "/usr is writable inside the sandbox"
             : !report.TmpWritable || report.Cwd != "/tmp" ? "the private working directory /tmp is not usable"
             : report.AddressSpace != (long)options.MemoryMb * 1024 * 1024 ? $"the address-space limit is {report.AddressSpace}, not {options.MemoryMb} MiB"
+            : sandbox.Seccomp && report.Seccomp != "2" ? $"the seccomp filter is not in force (Seccomp: {report.Seccomp})"
             : null;
         return why is null ? new SandboxProbeResult(true, "ok", sandbox.Isolation) : Fail(why);
     }
@@ -85,5 +88,6 @@ public static class SandboxProbe
         [property: JsonPropertyName("interfaces")] string[] Interfaces,
         [property: JsonPropertyName("as")] long AddressSpace,
         [property: JsonPropertyName("usr_writable")] bool UsrWritable,
-        [property: JsonPropertyName("tmp_writable")] bool TmpWritable);
+        [property: JsonPropertyName("tmp_writable")] bool TmpWritable,
+        [property: JsonPropertyName("seccomp")] string Seccomp);
 }

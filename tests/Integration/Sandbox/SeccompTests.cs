@@ -30,6 +30,22 @@ public sealed class SeccompTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task SwitchedOffTheFilterIsGoneAndTheIsolationLineSaysSo()
+    {
+        var options = SandboxFixture.TestOptions();
+        options.UseSeccomp = false;
+        using var sandbox = await Pipeline.Verifier.Code.Sandbox.CreateAsync(options);
+        Assert.Contains("seccomp disabled by configuration", sandbox.Isolation);
+
+        var result = await new CodeScorer(sandbox).ScoreAsync(0, SandboxFixture.Completion("""
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            print(libc.syscall(101, 0, 0, 0, 0))
+            """), """{"tests": [{"input": "", "output": "0\n"}]}""");
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
+    }
+
+    [Fact]
     public async Task TheFilterDescriptorIsClosedBeforeTheProgramStarts()
     {
         const string program = """
