@@ -18,7 +18,7 @@ public static class Fp8BenchmarkGrpo
         var fp32 = await Train("fp32");
         var fp8 = await Train("fp8");
         return new Fp8Grpo(fp32.Steps, baseAccuracy, fp32.Accuracy, fp8.Accuracy,
-            fp32.Accuracy - baseAccuracy, fp8.Accuracy - baseAccuracy, (fp8.Accuracy - baseAccuracy) - (fp32.Accuracy - baseAccuracy),
+            fp32.Accuracy - baseAccuracy, fp8.Accuracy - baseAccuracy, fp8.Accuracy - fp32.Accuracy,
             fp32.Seconds, fp8.Seconds, heldOut.Count);
 
         async Task<(int Steps, double Accuracy, double Seconds)> Train(string precision)

@@ -115,13 +115,7 @@ public static class Fp8BenchmarkParity
         double TimedStep(CausalLm policy, optim.Optimizer optimizer)
         {
             var clock = Stopwatch.StartNew();
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            var logProbs = SequenceLogProbs.Compute(policy, layout);
-            var loss = -(logProbs * layout.CompletionMask).sum() / layout.CompletionMask.sum();
-            loss.backward();
-            nn.utils.clip_grad_norm_(policy.parameters(), options.MaxGradNorm);
-            optimizer.step();
+            Pretrainer.TrainStep(policy, optimizer, layout, options.MaxGradNorm);
             return clock.Elapsed.TotalSeconds;
         }
     }

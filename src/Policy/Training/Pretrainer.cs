@@ -54,13 +54,20 @@ public sealed class Pretrainer(PretrainOptions options)
 
     double Step(CausalLm policy, optim.Optimizer optimizer, int[][] prompts, int[][] completions)
     {
-        using var scope = NewDisposeScope();
         using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadTokenId);
+        return TrainStep(policy, optimizer, layout, options.MaxGradNorm);
+    }
+
+    /// <summary>One pretraining step on a built batch: next-token loss on the completion tokens, backward, gradient
+    /// clipping, optimizer step. Returns the loss.</summary>
+    public static double TrainStep(CausalLm policy, optim.Optimizer optimizer, TokenLayout layout, double maxGradNorm)
+    {
+        using var scope = NewDisposeScope();
         optimizer.zero_grad();
         var logProbs = SequenceLogProbs.Compute(policy, layout);
         var loss = -(logProbs * layout.CompletionMask).sum() / layout.CompletionMask.sum();
         loss.backward();
-        nn.utils.clip_grad_norm_(policy.parameters(), options.MaxGradNorm);
+        nn.utils.clip_grad_norm_(policy.parameters(), maxGradNorm);
         optimizer.step();
         return loss.item<float>();
     }

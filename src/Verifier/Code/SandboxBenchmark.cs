@@ -26,7 +26,7 @@ public static class SandboxBenchmark
     /// <summary>Measures <paramref name="runs"/> runs of each kind after a short warm-up, in interleaved rounds. Throws if any run does not
     /// exit cleanly: a benchmark of failing runs would measure nothing.</summary>
     public static async Task<SandboxBenchmarkResult> RunAsync(
-        Sandbox sandbox, int runs = 200, CancellationToken cancellationToken = default)
+        Sandbox sandbox, int runs = 400, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         var options = sandbox.Options;

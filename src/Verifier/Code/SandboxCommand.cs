@@ -44,13 +44,14 @@ internal static class SandboxCommand
     // Runs as the verifier's user before anything untrusted exists: joins the slot's cgroups (root only), sets the
     // rlimits with the shell's own ulimit (one process fewer per run than prlimit), then execs the rest.
     // $1 $2: memory and pids cgroup.procs or "-"; $3 $4: soft and hard CPU seconds; $5: address space in KiB;
-    // $6: open files; $7: file size in 512-byte blocks; $8: processes of the uid or "-"; $9: the seccomp filter file
+    // $6: open files; $7: file size in 512-byte blocks (POSIX sh); $8: processes of the uid or "-" (`ulimit -u` in
+    // bash and busybox, `-p` in dash); $9: the seccomp filter file
     // or "-", opened as descriptor 3 for bwrap's --seccomp (bwrap reads and closes it before the program starts).
     private const string JoinAndLimit =
         "if [ \"$1\" != - ]; then echo $$ > \"$1\" && echo $$ > \"$2\" || " +
         "{ echo 'pipeline-sandbox: cannot join the run cgroups' >&2; exit 125; }; fi; " +
         "ulimit -t \"$4\" && ulimit -S -t \"$3\" && ulimit -v \"$5\" && ulimit -n \"$6\" && ulimit -f \"$7\" && " +
-        "ulimit -c 0 && { [ \"$8\" = - ] || ulimit -p \"$8\"; } || " +
+        "ulimit -c 0 && { [ \"$8\" = - ] || ulimit -u \"$8\" 2>/dev/null || ulimit -p \"$8\"; } || " +
         "{ echo 'pipeline-sandbox: cannot set the run limits' >&2; exit 125; }; " +
         "if [ \"$9\" != - ]; then exec 3< \"$9\" || " +
         "{ echo 'pipeline-sandbox: cannot open the seccomp filter' >&2; exit 125; }; fi; " +
