@@ -1,26 +1,42 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline.Hosting;
 
-/// <summary>One place that picks the transport: RabbitMQ when <c>RabbitMq:Host</c> is set, else in-memory. Either
-/// way endpoints follow MassTransit's kebab-case convention and are durable on RabbitMQ.</summary>
+/// <summary>The one bus setup every host uses — the three services, the embedded all-in-one host and the commands
+/// that only send: RabbitMQ when <c>RabbitMq:Host</c> is set, else MassTransit's in-memory transport. Either way
+/// endpoints follow MassTransit's kebab-case convention and are durable on RabbitMQ, and the host waits until the
+/// bus has started (otherwise early publishes are lost on a new topology).</summary>
 public static class PipelineTransport
 {
-    public static void UsePipelineTransport(this IBusRegistrationConfigurator bus, IConfiguration configuration)
+    /// <param name="consumers">registers the host's consumers</param>
+    /// <param name="inProcess">the in-memory transport whatever the configuration says (the embedded host)</param>
+    public static IServiceCollection AddPipelineBus(this IServiceCollection services, IConfiguration configuration,
+        Action<IBusRegistrationConfigurator> consumers, bool inProcess = false)
+    {
+        services.AddMassTransit(bus =>
+        {
+            consumers(bus);
+            bus.UsePipelineTransport(configuration, inProcess);
+        });
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        return services;
+    }
+
+    static void UsePipelineTransport(this IBusRegistrationConfigurator bus, IConfiguration configuration, bool inProcess)
     {
         bus.SetKebabCaseEndpointNameFormatter();
         // MassTransit reports usage to its vendor by default; services here often have no route out, and a
         // training cluster should not phone home.
         bus.DisableUsageTelemetry();
         var options = configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
-        if (!options.Configured)
+        if (inProcess || !options.Configured)
         {
             bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
             return;
         }
-        Validate(options);
+        OptionsBinding.Validate(options, RabbitMqOptions.Section);
         bus.UsingRabbitMq((context, cfg) =>
         {
             cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
@@ -31,13 +47,5 @@ public static class PipelineTransport
             });
             cfg.ConfigureEndpoints(context);
         });
-    }
-
-    static void Validate(RabbitMqOptions options)
-    {
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, true))
-            throw new OptionsValidationException(RabbitMqOptions.Section, typeof(RabbitMqOptions),
-                results.Select(r => $"{RabbitMqOptions.Section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
     }
 }

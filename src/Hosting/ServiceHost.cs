@@ -6,8 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Data;
-using Pipeline.Policy;
 
 namespace Pipeline.Hosting;
 
@@ -15,7 +13,8 @@ namespace Pipeline.Hosting;
 /// (<c>Section__Key</c>) and an optional JSON file named by <c>PIPELINE_CONFIG</c> — each service ships no
 /// appsettings.json of its own, so the services stay configurable in containers and never collide with the
 /// <c>pipeline</c> command's file. Logs are JSON lines on standard output; <c>Health:Url</c> (e.g.
-/// http://0.0.0.0:8080) serves <c>/health</c> with the broker's and the database's state.</summary>
+/// http://0.0.0.0:8080) serves <c>/health</c> with the state of the bus and of whatever else the service
+/// registers (the learner adds its database).</summary>
 public static class ServiceHost
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
@@ -34,25 +33,17 @@ public static class ServiceHost
         // Without a configured address the health endpoint takes a free loopback port, so several services can
         // share a machine.
         builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(url) ? "http://127.0.0.1:0" : url);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Host:ShutdownSeconds", 60)));
-        builder.Services.Configure<MassTransitHostOptions>(o =>
-        {
-            o.WaitUntilStarted = true;
-            o.StopTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Host:ShutdownSeconds", 60));
-        });
-        builder.Services.AddPipelineData(builder.Configuration);
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        TorchRuntime.Configure(builder.Configuration.GetValue<int>("Rollout:TorchThreads"));
+        var shutdown = TimeSpan.FromSeconds(builder.Configuration.GetValue("Host:ShutdownSeconds", 60));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown);
+        builder.Services.Configure<MassTransitHostOptions>(o => o.StopTimeout = shutdown);
+        builder.Services.AddHealthChecks();
         return builder;
     }
 
-    /// <summary>Applies the database migrations when <c>Storage:Migrate</c> is true (the learner's default), then
-    /// runs until stopped.</summary>
-    public static async Task RunAsync(WebApplication app, bool migrate)
+    /// <summary>Maps <c>/health</c> and runs until stopped.</summary>
+    public static Task RunAsync(WebApplication app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions());
-        if (app.Configuration.GetValue("Storage:Migrate", migrate))
-            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        await app.RunAsync();
+        return app.RunAsync();
     }
 }

@@ -5,21 +5,23 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Learner.Consumers;
 using Pipeline.Learner.Evaluation;
-using Pipeline.Learner.Grpo;
+using Pipeline.Data;
 using Pipeline.Learner.Runs;
-using Pipeline.Tasks.Arithmetic;
+using Pipeline.Rewards;
 
 namespace Pipeline.Learner;
 
 public static class LearnerRegistration
 {
-    /// <summary>The learner's services and settings (sections "Run", "Grpo", "Task", all validated at start).
-    /// The host adds Hangfire storage and a server, storage (<c>AddPipelineData</c>) and the verifier's scorers.</summary>
-    public static IServiceCollection AddLearner(this IServiceCollection services)
+    /// <summary>The learner's services: the run database (section "Storage") with its health check, the reward
+    /// rules for held-out evaluation, Hangfire for the evaluation jobs, and the run coordination. A run's own
+    /// settings (Run, Grpo, Task) are not read here: they come with each run (<see cref="RunSettings"/>).</summary>
+    public static IServiceCollection AddLearner(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RunSettings>().BindConfiguration(RunSettings.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<GrpoOptions>().BindConfiguration(GrpoOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ArithmeticOptions>().BindConfiguration(ArithmeticOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddPipelineData(configuration);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddRewards();
+        services.AddLearnerJobs(configuration);
         services.AddSingleton<WeightPublisher>();
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<PolicyEvaluator>();
@@ -29,7 +31,7 @@ public static class LearnerRegistration
 
     /// <summary>Hangfire for the background evaluations: PostgreSQL storage when the run database is PostgreSQL
     /// (<c>Hangfire:ConnectionString</c>, else <c>Storage:ConnectionString</c>), in-memory storage otherwise.</summary>
-    public static IServiceCollection AddLearnerJobs(this IServiceCollection services, IConfiguration configuration)
+    static IServiceCollection AddLearnerJobs(this IServiceCollection services, IConfiguration configuration)
     {
         bool postgres = string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase);
         var connectionString = configuration["Hangfire:ConnectionString"] ?? configuration["Storage:ConnectionString"];

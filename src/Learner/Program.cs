@@ -1,17 +1,17 @@
-using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Data;
 using Pipeline.Hosting;
 using Pipeline.Learner;
-using Pipeline.Verifier;
+using Pipeline.Policy;
 
 // The learner: starts runs, feeds prompt batches, trains on scored groups, publishes policy versions, and runs
 // held-out evaluations as Hangfire jobs. It applies the database migrations at start (Storage:Migrate).
 var builder = ServiceHost.CreateBuilder(args);
-builder.Services.AddVerifier();
-builder.Services.AddLearner();
-builder.Services.AddLearnerJobs(builder.Configuration);
-builder.Services.AddMassTransit(bus =>
-{
-    bus.AddLearnerConsumers();
-    bus.UsePipelineTransport(builder.Configuration);
-});
-await ServiceHost.RunAsync(builder.Build(), migrate: true);
+TorchRuntime.Configure(builder.Configuration.GetValue<int>("Learner:TorchThreads"));
+builder.Services.AddLearner(builder.Configuration);
+builder.Services.AddPipelineBus(builder.Configuration, bus => bus.AddLearnerConsumers());
+var app = builder.Build();
+if (app.Configuration.GetValue("Storage:Migrate", true))
+    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+await ServiceHost.RunAsync(app);

@@ -6,9 +6,9 @@ using Pipeline.Policy.Model;
 namespace Pipeline.Rollout;
 
 /// <summary>The policy versions this worker holds, loaded from the checkpoint store and verified against their
-/// published SHA-256. Loading happens on <c>PolicyPublished</c> and, as a fallback, on first use; a swap never
+/// published SHA-256. Loading happens on <c>PolicyPublished</c> and, as a fallback, on first use (the command names the location too); a swap never
 /// disturbs a batch in progress because each batch takes the exact version it was asked for.</summary>
-public sealed class PolicyCache(IPolicyLocator locator, IOptions<RolloutOptions> options, ILogger<PolicyCache> logger) : IDisposable
+public sealed class PolicyCache(IOptions<RolloutOptions> options, ILogger<PolicyCache> logger) : IDisposable
 {
     readonly Dictionary<(Guid Run, int Version), Lazy<CausalLm>> _policies = [];
     readonly LinkedList<(Guid Run, int Version)> _order = [];
@@ -17,16 +17,8 @@ public sealed class PolicyCache(IPolicyLocator locator, IOptions<RolloutOptions>
     /// <summary>Registers a published version and loads it now, so the next batch does not wait.</summary>
     public void Register(PolicyLocation location) => _ = Entry(location).Value;
 
-    public async Task<CausalLm> GetAsync(Guid runId, int version, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            if (_policies.TryGetValue((runId, version), out var known)) return known.Value;
-        }
-        var location = await locator.FindAsync(runId, version, cancellationToken)
-            ?? throw new InvalidOperationException($"policy version {version} of run {runId} has not been published");
-        return Entry(location).Value;
-    }
+    /// <summary>The policy at <paramref name="location"/>, loaded (and hash-verified) now unless it is held already.</summary>
+    public CausalLm Get(PolicyLocation location) => Entry(location).Value;
 
     Lazy<CausalLm> Entry(PolicyLocation location)
     {

@@ -8,10 +8,10 @@ namespace Pipeline.Rollout;
 /// sampled with exactly the policy version the command names.</summary>
 public sealed class RolloutGenerator(PolicyCache policies)
 {
-    public async Task<IReadOnlyList<RolloutGroupGenerated>> GenerateAsync(GenerateRollouts command, CancellationToken cancellationToken)
+    public IReadOnlyList<RolloutGroupGenerated> Generate(GenerateRollouts command)
     {
         Validate(command);
-        var policy = await policies.GetAsync(command.RunId, command.PolicyVersion, cancellationToken);
+        var policy = policies.Get(PolicyLocation.Of(command));
         var prompts = command.Prompts.Select(p => PromptTokens.ForRenderedPrompt(p.Text)).ToArray();
         var parameters = new SamplingParameters(command.Sampling.Temperature, command.Sampling.TopP, command.Sampling.MaxTokens)
         {
@@ -47,6 +47,8 @@ public sealed class RolloutGenerator(PolicyCache policies)
         if (command.Prompts is null || command.Prompts.Count == 0) throw new ArgumentException("GenerateRollouts has no prompts");
         if (command.GroupSize <= 0) throw new ArgumentException($"GenerateRollouts.GroupSize must be positive, not {command.GroupSize}");
         if (command.Sampling is null) throw new ArgumentException("GenerateRollouts has no sampling settings");
+        if (string.IsNullOrWhiteSpace(command.PolicyCheckpointUri) || string.IsNullOrWhiteSpace(command.PolicySha256))
+            throw new ArgumentException("GenerateRollouts does not say where its policy version lies");
         if (command.Prompts.Select(p => p.PromptId).Distinct().Count() != command.Prompts.Count)
             throw new ArgumentException("GenerateRollouts repeats a prompt id");
     }

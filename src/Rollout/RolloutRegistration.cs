@@ -9,11 +9,10 @@ public static class RolloutRegistration
     /// <summary>This worker process, as it names itself in logs and in its PolicyPublished queue's name.</summary>
     public static string WorkerId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
 
-    /// <summary>The rollout worker's services; the host adds storage (<c>AddPipelineData</c>) for the policy locator.</summary>
+    /// <summary>The rollout worker's services (section "Rollout"). No database: commands say where policies lie.</summary>
     public static IServiceCollection AddRolloutWorker(this IServiceCollection services)
     {
         services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IPolicyLocator, DatabasePolicyLocator>();
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<RolloutGenerator>();
         return services;

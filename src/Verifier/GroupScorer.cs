@@ -1,5 +1,5 @@
 using Pipeline.Contracts;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 
 namespace Pipeline.Verifier;
 

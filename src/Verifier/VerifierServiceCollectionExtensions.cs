@@ -1,35 +1,20 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards;
 using Pipeline.Verifier.Consumers;
 using Pipeline.Verifier.Jsonl;
-using Pipeline.Verifier.Rewards;
 
 namespace Pipeline.Verifier;
 
 public static class VerifierServiceCollectionExtensions
 {
-    /// <summary>The reward options (section "Rewards") and sandbox limits (section "Sandbox"), both validated at
-    /// start; the math and code scorers, the router, <see cref="GroupScorer"/> and <see cref="JsonlVerifier"/>.
-    /// The sandbox is established once, on first use or by <see cref="CodeTaskStartupCheck"/>; where it cannot
-    /// be, code tasks are refused and math is scored as ever. Another task kind registers its own
-    /// <see cref="ICompletionScorer"/> singleton beside these.</summary>
+    /// <summary>The reward rules (<see cref="RewardsServiceCollectionExtensions.AddRewards"/>), plus
+    /// <see cref="GroupScorer"/> for scored groups on the bus and <see cref="JsonlVerifier"/> for
+    /// <c>pipeline verify</c>.</summary>
     public static IServiceCollection AddVerifier(this IServiceCollection services)
     {
-        services.AddOptions<RewardOptions>()
-            .BindConfiguration(RewardOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddOptions<SandboxOptions>()
-            .BindConfiguration(SandboxOptions.SectionName)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>());
-        services.TryAddSingleton<SandboxProvider>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionScorer, MathScorer>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionScorer, CodeCompletionScorer>());
-        services.TryAddSingleton<CompletionScorerRouter>();
+        services.AddRewards();
         services.TryAddSingleton<GroupScorer>();
         services.TryAddSingleton<JsonlVerifier>();
         return services;

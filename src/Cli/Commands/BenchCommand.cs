@@ -2,7 +2,10 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
+using Pipeline.Benchmarks.Bus;
 using Pipeline.Cli.Workflows;
+using Pipeline.Learner.Runs;
+using Pipeline.Orchestration;
 using Pipeline.Learner.Evaluation;
 using Spectre.Console;
 
@@ -37,7 +40,7 @@ public static class BenchCommand
             var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
             if (string.IsNullOrWhiteSpace(configuration["RabbitMq:Host"]) || !string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException("bench bus needs RabbitMq:Host and Storage:Provider=postgres (try: eval \"$(infra/services.sh up)\")");
-            var runConfig = RunConfigs.From(configuration);
+            var runConfig = RunSettings.From(configuration);
             runConfig = runConfig with { Run = runConfig.Run.WithAbsolutePaths() };
             var scratch = Directory.CreateTempSubdirectory("pipeline-bench-bus-").FullName;
             using var services = CommandServices.Build(configuration);

@@ -2,7 +2,9 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
+using Pipeline.Benchmarks.Fp8;
 using Pipeline.Cli.Workflows;
+using Pipeline.Orchestration;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Training;
@@ -34,7 +36,7 @@ public static class BenchFp8Command
         command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
         {
             var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var runConfig = RunConfigs.From(configuration);
+            var runConfig = RunSettings.From(configuration);
             var corpus = new ArithmeticCorpus(PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section));
             if (parse.GetValue(steps) is < 10) throw new ArgumentException("--steps must be at least 10 (the loss comparison averages the last 10%)");
             if (parse.GetValue(grpoSteps) is < 0) throw new ArgumentException("--grpo-steps must be 0 or more");

@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
-using Pipeline.Verifier.Benchmarks;
-using Pipeline.Verifier.Code;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Orchestration;
+using Pipeline.Rewards;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Workflows;
+using Pipeline.Orchestration;
 using Pipeline.Data;
 using Spectre.Console;
 

@@ -4,12 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
+using Pipeline.Orchestration;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Training;
 using Pipeline.Tasks.Arithmetic;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
@@ -30,7 +31,7 @@ public static class DemoCommand
         {
             var clock = Stopwatch.StartNew();
             var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var runConfig = RunConfigs.From(configuration);
+            var runConfig = RunSettings.From(configuration);
             var corpusOptions = PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
             var task = TaskSources.For(runConfig);
             double pretrainSeconds = 0;

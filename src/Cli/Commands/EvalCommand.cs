@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
+using Pipeline.Orchestration;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Checkpoints;
@@ -24,7 +25,7 @@ public static class EvalCommand
         command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
         {
             var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var runConfig = RunConfigs.From(configuration);
+            var runConfig = RunSettings.From(configuration);
             int samples = parse.GetValue(k);
             if (samples < 0) throw new ArgumentException($"--k must be 0 or more, not {samples}");
             var directory = parse.GetValue(checkpoint)!.FullName;

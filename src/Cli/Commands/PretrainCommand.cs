@@ -23,7 +23,7 @@ public static class PretrainCommand
         command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
         {
             var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var runConfig = RunConfigs.From(configuration);
+            var runConfig = RunSettings.From(configuration);
             var options = PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section);
             if (parse.GetValue(precision) is { } chosen) options.Precision = chosen;
             var corpus = PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
+using Pipeline.Orchestration;
 using Pipeline.Data.Stores;
 using Spectre.Console;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
+using Pipeline.Orchestration;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Checkpoints;
@@ -26,7 +27,7 @@ public static class TrainCommand
         command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
         {
             var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var runConfig = RunConfigs.From(configuration);
+            var runConfig = RunSettings.From(configuration);
             if (!string.IsNullOrWhiteSpace(configuration["RabbitMq:Host"]))
             {
                 var runId = await RemoteTraining.StartAsync(configuration, runConfig, cancellation);

@@ -1,6 +1,7 @@
+using Pipeline.Contracts;
 using Pipeline.Tasks;
 using Pipeline.Tasks.Arithmetic;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 
 namespace Pipeline.Cli.Workflows;
 
@@ -17,7 +18,7 @@ public static class CorpusAccuracy
         {
             var problem = task.NextTraining(random);
             var score = scorers.ResolveRules(problem.Kind).Score(0, corpus.Sample(problem, random), problem.Reference);
-            correct += score.Components.GetValueOrDefault("accuracy");
+            correct += score.Components.GetValueOrDefault(RewardComponents.Accuracy);
         }
         return correct / samples;
     }

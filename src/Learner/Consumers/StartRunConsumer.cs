@@ -8,5 +8,5 @@ namespace Pipeline.Learner.Consumers;
 public sealed class StartRunConsumer(RunCoordinator coordinator) : IConsumer<StartRun>
 {
     public Task Consume(ConsumeContext<StartRun> context) =>
-        coordinator.StartAsync(RunConfig.FromJson(context.Message.ConfigJson), context.Message.RunId, context.CancellationToken);
+        coordinator.StartAsync(RunSettings.FromJson(context.Message.ConfigJson), context.Message.RunId, context.CancellationToken);
 }

@@ -16,7 +16,7 @@ public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, Ev
         var run = await runs.GetAsync(runId, cancellationToken) ?? throw new KeyNotFoundException($"run {runId} does not exist");
         var published = await versions.GetAsync(runId, version, cancellationToken)
             ?? throw new KeyNotFoundException($"run {runId} has no policy version {version}");
-        var config = RunConfig.FromJson(run.ConfigJson);
+        var config = RunSettings.FromJson(run.ConfigJson);
         using var policy = Checkpoint.Load(CheckpointUris.ToPath(published.CheckpointUri), published.Sha256);
         var score = evaluator.Evaluate(policy, TaskSources.For(config).HeldOut, config.Run.EvaluationK, config.Run.MaxTokens, config.Run.Seed);
         await evaluations.AddAsync(new EvaluationResult

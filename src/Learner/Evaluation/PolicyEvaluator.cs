@@ -1,8 +1,9 @@
+using Pipeline.Contracts;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Sampling;
 using Pipeline.Policy.Tokenization;
 using Pipeline.Tasks;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 
 namespace Pipeline.Learner.Evaluation;
 
@@ -28,14 +29,14 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
             for (int i = 0; i < chunk.Length; i++)
             {
                 var score = Score(chunk[i], greedy[i][0]);
-                correct += score.Components.GetValueOrDefault("accuracy");
-                formatted += score.Components.GetValueOrDefault("format");
+                correct += score.Components.GetValueOrDefault(RewardComponents.Accuracy);
+                formatted += score.Components.GetValueOrDefault(RewardComponents.Format);
             }
             if (k <= 0) continue;
             var samples = sampler.Sample(prompts, k, new SamplingParameters(1f, 1f, maxTokens),
                 (prompt, sample) => SampleSeeds.Derive(seed, -1, first + prompt, sample));
             for (int i = 0; i < chunk.Length; i++)
-                if (samples[i].Any(s => Score(chunk[i], s).Components.GetValueOrDefault("accuracy") > 0)) passed++;
+                if (samples[i].Any(s => Score(chunk[i], s).Components.GetValueOrDefault(RewardComponents.Accuracy) > 0)) passed++;
         }
         int n = problems.Count;
         return new PolicyScore(correct / n, formatted / n, k > 0 ? passed / n : double.NaN, k, n);

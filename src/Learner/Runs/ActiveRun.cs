@@ -8,13 +8,13 @@ namespace Pipeline.Learner.Runs;
 /// <summary>The learner's in-memory state of one run: which batches are out, which groups have arrived, and the
 /// queue of complete batches waiting for a GRPO step. Groups are stored before they are counted here, so this
 /// state only ever reflects groups that the database holds exactly once.</summary>
-sealed class ActiveRun(Guid runId, RunConfig config, PromptFeed feed, GrpoTrainer trainer)
+sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrainer trainer)
 {
     readonly Dictionary<int, PendingBatch> _batches = [];
     readonly Lock _lock = new();
 
     public Guid RunId { get; } = runId;
-    public RunConfig Config { get; } = config;
+    public RunSettings Config { get; } = config;
     public PromptFeed Feed { get; } = feed;
     public GrpoTrainer Trainer { get; } = trainer;
     public Channel<PendingBatch> Ready { get; } = Channel.CreateUnbounded<PendingBatch>();
@@ -22,12 +22,14 @@ sealed class ActiveRun(Guid runId, RunConfig config, PromptFeed feed, GrpoTraine
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
     /// <summary>The latest published policy version.</summary>
-    public int Version { get; set; }
+    public int Version => Published?.Version ?? 0;
+
+    /// <summary>The announcement of <see cref="Version"/>: where it lies and its hash, which each dispatched batch carries.</summary>
+    public PolicyPublished? Published { get; set; }
     public int NextBatch { get; set; }
     public int FinishedBatches { get; set; }
     public int StaleBatches { get; set; }
     public long GeneratedTokens { get; set; }
-    public string LatestCheckpoint { get; set; } = "";
 
     public void Dispatched(int batchId, int policyVersion, int expectedGroups)
     {

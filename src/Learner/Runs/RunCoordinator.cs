@@ -14,7 +14,7 @@ using Pipeline.Policy.Model;
 namespace Pipeline.Learner.Runs;
 
 /// <summary>The learner: starts runs, feeds prompt batches to the rollout workers while keeping at most
-/// <see cref="RunSettings.MaxOffPolicySteps"/> versions in flight, takes scored groups (exactly once, by the
+/// <see cref="RunOptions.MaxOffPolicySteps"/> versions in flight, takes scored groups (exactly once, by the
 /// database's unique key), applies one GRPO step per complete batch, and publishes each new policy version.</summary>
 public sealed class RunCoordinator(
     RunStore runs,
@@ -31,7 +31,7 @@ public sealed class RunCoordinator(
 
     /// <param name="runId">the run's id when the caller chose it (a remote <c>pipeline train</c>); a run that
     /// already exists is not started again, so a redelivered start command is harmless</param>
-    public async Task<Guid> StartAsync(RunConfig config, Guid? runId, CancellationToken cancellationToken)
+    public async Task<Guid> StartAsync(RunSettings config, Guid? runId, CancellationToken cancellationToken)
     {
         var settings = config.Run;
         if (runId is { } existing && (_active.ContainsKey(existing) || await runs.GetAsync(existing, cancellationToken) is not null))
@@ -56,8 +56,7 @@ public sealed class RunCoordinator(
         var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
         _active[run.Id] = active;
 
-        var published = await publisher.PublishAsync(run.Id, 0, policy, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);
-        active.LatestCheckpoint = CheckpointUris.ToPath(published.CheckpointUri);
+        active.Published = await publisher.PublishAsync(run.Id, 0, policy, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);
         for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
             await DispatchAsync(active, cancellationToken);
         _ = Task.Run(() => TrainLoopAsync(active), CancellationToken.None);
@@ -116,6 +115,8 @@ public sealed class RunCoordinator(
             RunId = active.RunId,
             BatchId = batchId,
             PolicyVersion = active.Version,
+            PolicyCheckpointUri = active.Published!.CheckpointUri,
+            PolicySha256 = active.Published.Sha256,
             Prompts = prompts,
             GroupSize = settings.GroupSize,
             Sampling = new SamplingSettings { Temperature = settings.Temperature, TopP = settings.TopP, MaxTokens = settings.MaxTokens, Seed = settings.Seed, Stop = settings.Stop },
@@ -138,7 +139,7 @@ public sealed class RunCoordinator(
             if (!finalEvaluated)
                 jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));
             await runs.MarkCompletedAsync(active.RunId);
-            active.Completion.TrySetResult(new RunOutcome(active.RunId, active.Version, active.Version, active.LatestCheckpoint,
+            active.Completion.TrySetResult(new RunOutcome(active.RunId, active.Version, active.Version, CheckpointUris.ToPath(active.Published!.CheckpointUri),
                 active.StaleBatches, active.Clock.Elapsed.TotalSeconds));
         }
         catch (Exception e)
@@ -166,10 +167,8 @@ public sealed class RunCoordinator(
         var step = active.Trainer.Step(batch.Groups.OrderBy(g => g.PromptId).ToArray());
         if (step.Updated)
         {
-            active.Version++;
-            var published = await publisher.PublishAsync(active.RunId, active.Version, active.Trainer.Policy, active.Config.Run.CheckpointDirectory,
+            active.Published = await publisher.PublishAsync(active.RunId, active.Version + 1, active.Trainer.Policy, active.Config.Run.CheckpointDirectory,
                 active.Config.Run.CheckpointFormat, CancellationToken.None);
-            active.LatestCheckpoint = CheckpointUris.ToPath(published.CheckpointUri);
             if (active.Config.Run.EvaluateEvery > 0 && active.Version % active.Config.Run.EvaluateEvery == 0)
                 jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));
         }

@@ -6,7 +6,7 @@ namespace Pipeline.Learner.Runs;
 
 public static class TaskSources
 {
-    /// <summary>The user's JSONL dataset when <see cref="RunSettings.Dataset"/> names one, else the built-in arithmetic task.</summary>
-    public static ITaskSource For(RunConfig config) =>
+    /// <summary>The user's JSONL dataset when <see cref="RunOptions.Dataset"/> names one, else the built-in arithmetic task.</summary>
+    public static ITaskSource For(RunSettings config) =>
         string.IsNullOrWhiteSpace(config.Run.Dataset) ? new ArithmeticTask(config.Task) : JsonlDataset.Load(config.Run.Dataset);
 }

@@ -30,7 +30,7 @@ public sealed record AccumulationMeasurement(int K, int Outputs, AccumulationErr
 public static class AccumulationStudy
 {
     public const int AccumulatorBits = 14;
-    public const int PromotionInterval = Fp8Quantiser.GroupSize;
+    public const int PromotionInterval = Fp8Quantiser.TileSize;
 
     /// <summary><paramref name="x"/> rounded to <paramref name="bits"/> significant bits, ties to even.</summary>
     public static double RoundToBits(double x, int bits) => Quantise(x, bits, truncate: false);

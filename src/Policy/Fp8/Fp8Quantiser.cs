@@ -14,11 +14,11 @@ namespace Pipeline.Policy.Fp8;
 public static class Fp8Quantiser
 {
     /// <summary>DeepSeek-V3's group size N_C = 128: the tile width, the block side and the promotion interval.</summary>
-    public const int GroupSize = 128;
+    public const int TileSize = 128;
 
     /// <summary>Quantises a 2-D tensor with one scale per 1×<paramref name="tile"/> tile of each row.</summary>
     /// <param name="x">(R, C) float32; C need not be a multiple of <paramref name="tile"/> (the last tile is ragged)</param>
-    public static ScaledFp8 TileWise(Tensor x, Fp8Format format = Fp8Format.E4M3, int tile = GroupSize)
+    public static ScaledFp8 TileWise(Tensor x, Fp8Format format = Fp8Format.E4M3, int tile = TileSize)
     {
         RequireMatrix(x);
         using var scope = NewDisposeScope();
@@ -33,7 +33,7 @@ public static class Fp8Quantiser
     /// <summary>Quantises a 2-D tensor with one scale per <paramref name="block"/>×<paramref name="block"/> block;
     /// ragged edge blocks are scaled over the values they hold.</summary>
     /// <param name="w">(R, C) float32</param>
-    public static ScaledFp8 BlockWise(Tensor w, Fp8Format format = Fp8Format.E4M3, int block = GroupSize)
+    public static ScaledFp8 BlockWise(Tensor w, Fp8Format format = Fp8Format.E4M3, int block = TileSize)
     {
         RequireMatrix(w);
         using var scope = NewDisposeScope();
@@ -48,14 +48,14 @@ public static class Fp8Quantiser
     }
 
     /// <summary>The values an FP8 GEMM would see for <paramref name="x"/> under tile-wise scaling, in float32.</summary>
-    public static Tensor TileWiseRoundTrip(Tensor x, Fp8Format format = Fp8Format.E4M3, int tile = GroupSize)
+    public static Tensor TileWiseRoundTrip(Tensor x, Fp8Format format = Fp8Format.E4M3, int tile = TileSize)
     {
         using var quantised = TileWise(x, format, tile);
         return quantised.Dequantise();
     }
 
     /// <summary>The values an FP8 GEMM would see for <paramref name="w"/> under block-wise scaling, in float32.</summary>
-    public static Tensor BlockWiseRoundTrip(Tensor w, Fp8Format format = Fp8Format.E4M3, int block = GroupSize)
+    public static Tensor BlockWiseRoundTrip(Tensor w, Fp8Format format = Fp8Format.E4M3, int block = TileSize)
     {
         using var quantised = BlockWise(w, format, block);
         return quantised.Dequantise();

@@ -59,7 +59,7 @@ public static class Fp8Weights
             }
             if (!byName.TryGetValue(name + ScaleSuffix, out var scale))
                 throw new InvalidDataException($"'{path}': FP8 tensor '{name}' has no '{name}{ScaleSuffix}'");
-            const int block = Fp8Quantiser.GroupSize;
+            const int block = Fp8Quantiser.TileSize;
             if (tensor.dim() != 2 || scale.dim() != 2 || scale.dtype != float32
                 || scale.shape[0] != (tensor.shape[0] + block - 1) / block || scale.shape[1] != (tensor.shape[1] + block - 1) / block)
                 throw new InvalidDataException($"'{path}': '{name}{ScaleSuffix}' does not hold one FP32 scale per {block}×{block} block of '{name}'");

@@ -18,10 +18,10 @@ public sealed class ByteTokenizer
         // Longest first so that the preamble (which itself contains the tag names) wins.
         (Preamble, PromptTemplate.Preamble),
         (AssistantTurn, PromptTemplate.AssistantTurn),
-        (AnswerClose, "</answer>"),
-        (AnswerOpen, "<answer>"),
-        (ThinkClose, "</think>"),
-        (ThinkOpen, "<think>"),
+        (AnswerClose, TemplateTags.AnswerClose),
+        (AnswerOpen, TemplateTags.AnswerOpen),
+        (ThinkClose, TemplateTags.ThinkClose),
+        (ThinkOpen, TemplateTags.ThinkOpen),
     ];
 
     public static readonly ByteTokenizer Instance = new();

@@ -8,8 +8,7 @@ public sealed class PolicyPublishedConsumer(PolicyCache policies) : IConsumer<Po
 {
     public Task Consume(ConsumeContext<PolicyPublished> context)
     {
-        var m = context.Message;
-        policies.Register(new PolicyLocation(m.RunId, m.Version, m.CheckpointUri, m.Sha256));
+        policies.Register(PolicyLocation.Of(context.Message));
         return Task.CompletedTask;
     }
 }

@@ -5,7 +5,6 @@ namespace Pipeline.Tasks.Arithmetic;
 /// <summary>Multi-digit addition, subtraction and single-digit multiplication with a fixed held-out split.</summary>
 public sealed class ArithmeticTask : ITaskSource
 {
-    public const string Kind = "math";
     readonly ArithmeticOptions _options;
     readonly HashSet<string> _heldOutQuestions;
 
@@ -65,7 +64,7 @@ public sealed class ArithmeticTask : ITaskSource
     }
 
     static Problem ToProblem(Operation op, string id) =>
-        new(id, op.Question, op.Result.ToString(CultureInfo.InvariantCulture), Kind);
+        new(id, op.Question, op.Result.ToString(CultureInfo.InvariantCulture), TaskKinds.Math);
 
     static long Pow10(int n)
     {

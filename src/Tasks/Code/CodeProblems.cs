@@ -5,7 +5,7 @@ namespace Pipeline.Tasks.Code;
 public sealed record CodeProblem(string Id, string Statement, string Reference, string Solution)
 {
     /// <summary>The problem as a task hands it to the pipeline: scored by the verifier's "code" rules.</summary>
-    public Problem ToProblem() => new(Id, Statement, Reference, CodeProblems.Kind);
+    public Problem ToProblem() => new(Id, Statement, Reference, TaskKinds.Code);
 }
 
 /// <summary>A small built-in set of code problems, four judged on stdin → stdout and two by assert-style test
@@ -13,7 +13,6 @@ public sealed record CodeProblem(string Id, string Statement, string Reference, 
 public static class CodeProblems
 {
     /// <summary>The reward kind of code problems: the program runs against the reference's tests in a sandbox.</summary>
-    public const string Kind = "code";
 
     private const string AnswerFormat =
         "Think in <think>…</think>, then give the complete Python 3 program in a ```python fenced block inside " +

@@ -49,7 +49,7 @@ public sealed class JsonlDataset : ITaskSource
             var root = doc.RootElement;
             string prompt = Required(root, "prompt"), answer = Required(root, "answer");
             string id = root.TryGetProperty("id", out var idValue) ? idValue.ToString() : $"line-{lineNumber}";
-            string kind = root.TryGetProperty("kind", out var kindValue) ? kindValue.GetString() ?? "math" : "math";
+            string kind = root.TryGetProperty("kind", out var kindValue) ? kindValue.GetString() ?? TaskKinds.Math : TaskKinds.Math;
             return new Problem(id, prompt, answer, kind);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)

@@ -1,8 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Pipeline.Verifier.Code;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
+using Pipeline.Rewards;
 
 namespace Pipeline.Verifier.Jsonl;
 

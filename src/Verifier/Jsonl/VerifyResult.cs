@@ -1,6 +1,7 @@
 using Pipeline.Contracts;
-using Pipeline.Verifier.Code;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
+using Pipeline.Rewards;
 
 namespace Pipeline.Verifier.Jsonl;
 

@@ -5,7 +5,7 @@ using Pipeline.Cli.Workflows;
 using Pipeline.Policy.Training;
 using Pipeline.Rollout;
 using Pipeline.Tasks.Arithmetic;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 
 namespace Pipeline.Tests.Integration.Distributed;
 
@@ -17,7 +17,7 @@ public sealed class ConfigurationFileTests
     /// <summary>Every section the command binds, validated, as JSON (so two configurations compare by value).</summary>
     static string[] Bound(IConfiguration configuration) =>
     [
-        RunConfigs.From(configuration).ToJson(),
+        RunSettings.From(configuration).ToJson(),
         JsonSerializer.Serialize(PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section)),
         JsonSerializer.Serialize(PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section)),
         JsonSerializer.Serialize(PipelineConfiguration.Bind<RewardOptions>(configuration, RewardOptions.SectionName)),
@@ -37,7 +37,7 @@ public sealed class ConfigurationFileTests
     {
         var smoke = PipelineConfiguration.Build(Config("smoke.json"), []);
         Bound(smoke); // every section validates
-        var run = RunConfigs.From(smoke);
+        var run = RunSettings.From(smoke);
         Assert.InRange(run.Run.Steps, 5, 10);
         Assert.InRange(run.Run.PromptsPerBatch * run.Run.GroupSize * run.Run.MaxTokens, 1, 4096);
         // A few-step base policy rarely earns a reward, so every group would look alike: without dynamic sampling

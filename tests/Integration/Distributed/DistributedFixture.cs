@@ -26,7 +26,7 @@ public sealed class DistributedFixture : IAsyncLifetime
     /// <summary>configs/smoke.json, copied beside the tests by the build.</summary>
     public string SmokeConfig { get; } = Path.Combine(AppContext.BaseDirectory, "configs", "smoke.json");
 
-    public RunSettings SmokeRun { get; private set; } = null!;
+    public RunOptions SmokeRun { get; private set; } = null!;
 
     public string PostgresServer { get; private set; } = "";
 
@@ -39,7 +39,7 @@ public sealed class DistributedFixture : IAsyncLifetime
         PostgresServer = Require(PostgresVariable, "a connection string of a PostgreSQL user who may create databases");
         RabbitMq = new Uri(Require(RabbitMqVariable, "an amqp://user:password@host:port/vhost URI"));
         if (!File.Exists(SmokeConfig)) throw new FileNotFoundException($"{SmokeConfig} is missing: the test project copies configs/*.json beside itself");
-        SmokeRun = new ConfigurationBuilder().AddJsonFile(SmokeConfig).Build().GetSection(RunSettings.Section).Get<RunSettings>()
+        SmokeRun = new ConfigurationBuilder().AddJsonFile(SmokeConfig).Build().GetSection(RunOptions.Section).Get<RunOptions>()
             ?? throw new InvalidDataException($"{SmokeConfig} has no Run section");
 
         await using var pretrain = ObservedProcess.Start("pretrain", Dll("pipeline"),

@@ -8,7 +8,7 @@ namespace Pipeline.Tests.Integration.Distributed;
 
 /// <summary>What the run database holds about one finished run, read through the project's stores, with the
 /// checks every distributed test makes of it.</summary>
-public sealed record StoredRun(RunSummary Summary, RunConfig Config, IReadOnlyList<PolicyVersion> Versions, IReadOnlyList<StoredGroup> Groups)
+public sealed record StoredRun(RunSummary Summary, RunSettings Config, IReadOnlyList<PolicyVersion> Versions, IReadOnlyList<StoredGroup> Groups)
 {
     public static async Task<StoredRun> ReadAsync(ServiceCluster cluster, Guid runId)
     {
@@ -18,7 +18,7 @@ public sealed record StoredRun(RunSummary Summary, RunConfig Config, IReadOnlyLi
         var versions = await storage.GetRequiredService<PolicyVersionStore>().ListAsync(runId);
         var groups = new List<StoredGroup>();
         await foreach (var group in storage.GetRequiredService<ScoredGroupStore>().ReadRunAsync(runId)) groups.Add(group);
-        return new StoredRun(summary, RunConfig.FromJson(summary.Run.ConfigJson), versions, groups);
+        return new StoredRun(summary, RunSettings.FromJson(summary.Run.ConfigJson), versions, groups);
     }
 
     /// <summary>Every batch holds exactly the prompts the learner dispatched for it (the deterministic prompt feed),

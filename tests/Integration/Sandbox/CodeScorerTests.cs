@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Pipeline.Tasks.Code;
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Tests.Integration.Sandbox;
 
@@ -23,8 +24,8 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
         SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
         Assert.Equal(3, result.Score.Index);
         Assert.Equal(1, result.Score.Reward);
-        Assert.Equal(1, result.Score.Components[CodeScorer.AccuracyComponent]);
-        Assert.Equal(1, result.Score.Components[CodeScorer.FormatComponent]);
+        Assert.Equal(1, result.Score.Components[RewardComponents.Accuracy]);
+        Assert.Equal(1, result.Score.Components[RewardComponents.Format]);
         Assert.Equal("accepted", result.Score.Verdict);
         var reference = CodeReference.Parse(problem.Reference);
         var expectedTests = reference.Tests.Count + (reference.TestCode is null ? 0 : result.Tests.Count);
@@ -130,7 +131,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
         SandboxFixture.AssertVerdict(CodeVerdict.BadFormat, result);
         Assert.Equal("bad-format", result.Score.Verdict);
         Assert.Equal(0, result.Score.Reward);
-        Assert.Equal(0, result.Score.Components[CodeScorer.FormatComponent]);
+        Assert.Equal(0, result.Score.Components[RewardComponents.Format]);
         Assert.Empty(result.Tests);
         Assert.NotNull(result.Detail);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Tests.Integration.Sandbox;
 
@@ -16,8 +17,8 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     {
         var result = await fixture.Scorer.ScoreAsync(0, SandboxFixture.Completion(program), reference);
         Assert.Equal(0, result.Score.Reward);
-        Assert.Equal(0, result.Score.Components[CodeScorer.AccuracyComponent]);
-        Assert.Equal(1, result.Score.Components[CodeScorer.FormatComponent]);
+        Assert.Equal(0, result.Score.Components[RewardComponents.Accuracy]);
+        Assert.Equal(1, result.Score.Components[RewardComponents.Format]);
         await AssertStillServing();
         return result;
     }

@@ -1,5 +1,6 @@
-using Pipeline.Verifier.Code;
-using CodeSandbox = Pipeline.Verifier.Code.Sandbox;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
+using CodeSandbox = Pipeline.Sandboxing.Sandbox;
 
 namespace Pipeline.Tests.Integration.Sandbox;
 

@@ -1,4 +1,5 @@
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Tests.Integration.Sandbox;
 
@@ -34,7 +35,7 @@ public sealed class SeccompTests(SandboxFixture fixture)
     {
         var options = SandboxFixture.TestOptions();
         options.UseSeccomp = false;
-        using var sandbox = await Pipeline.Verifier.Code.Sandbox.CreateAsync(options);
+        using var sandbox = await Pipeline.Sandboxing.Sandbox.CreateAsync(options);
         Assert.Contains("seccomp disabled by configuration", sandbox.Isolation);
 
         var result = await new CodeScorer(sandbox).ScoreAsync(0, SandboxFixture.Completion("""

@@ -1,4 +1,5 @@
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Tests.Unit.Code;
 

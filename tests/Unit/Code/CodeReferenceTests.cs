@@ -1,6 +1,7 @@
 using Pipeline.Tasks;
 using Pipeline.Tasks.Code;
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Tests.Unit.Code;
 

@@ -1,5 +1,6 @@
 using System.Text;
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Tests.Unit.Code;
 
@@ -122,7 +123,7 @@ public sealed class HarnessReportTests
     public void HowARunEndedDecidesBeforeItsOutput(
         SandboxTermination termination, int exitCode, string stderr, bool oom, CodeVerdict expected)
     {
-        var ending = RunOutcome.Abnormal(Run("3\n", stderr, exitCode, termination, oom));
+        var ending = RunEnding.Abnormal(Run("3\n", stderr, exitCode, termination, oom));
         Assert.NotNull(ending);
         Assert.Equal(expected, ending.Value.Verdict);
     }
@@ -130,8 +131,8 @@ public sealed class HarnessReportTests
     [Fact]
     public void OnlyACleanExitLeavesTheVerdictToTheOutput()
     {
-        Assert.Null(RunOutcome.Abnormal(Run("3\n")));
-        Assert.Equal("ValueError: bad", RunOutcome.Abnormal(Run("3\n", "ValueError: bad\n", 1))!.Value.Detail);
+        Assert.Null(RunEnding.Abnormal(Run("3\n")));
+        Assert.Equal("ValueError: bad", RunEnding.Abnormal(Run("3\n", "ValueError: bad\n", 1))!.Value.Detail);
     }
 
     [Fact]

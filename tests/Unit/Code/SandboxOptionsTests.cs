@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Tests.Unit.Code;
 

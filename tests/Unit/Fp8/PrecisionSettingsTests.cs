@@ -25,7 +25,7 @@ public sealed class PrecisionSettingsTests
     {
         Assert.Equal(LinearPrecision.Fp32, new PretrainOptions().Precision);
         Assert.Equal(LinearPrecision.Fp32, new GrpoOptions().Precision);
-        Assert.Equal(CheckpointFormat.Fp32, new RunSettings().CheckpointFormat);
+        Assert.Equal(CheckpointFormat.Fp32, new RunOptions().CheckpointFormat);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class PrecisionSettingsTests
         }).Build();
 
         Assert.Equal(LinearPrecision.Fp8, PipelineConfiguration.Bind<GrpoOptions>(configuration, GrpoOptions.SectionName).Precision);
-        Assert.Equal(CheckpointFormat.Fp8, PipelineConfiguration.Bind<RunSettings>(configuration, RunSettings.Section).CheckpointFormat);
+        Assert.Equal(CheckpointFormat.Fp8, PipelineConfiguration.Bind<RunOptions>(configuration, RunOptions.Section).CheckpointFormat);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Numerics;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 
 namespace Pipeline.Tests.Unit.Verifier;
 

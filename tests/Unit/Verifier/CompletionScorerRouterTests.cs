@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 
 namespace Pipeline.Tests.Unit.Verifier;
 

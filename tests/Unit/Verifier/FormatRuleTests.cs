@@ -1,4 +1,4 @@
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 
 namespace Pipeline.Tests.Unit.Verifier;
 

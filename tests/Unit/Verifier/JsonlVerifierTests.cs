@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 using Pipeline.Verifier.Jsonl;
-using Pipeline.Verifier.Rewards;
+using Pipeline.Rewards;
 
 namespace Pipeline.Tests.Unit.Verifier;
 

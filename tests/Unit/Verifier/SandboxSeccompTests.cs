@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using Pipeline.Verifier.Code;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Tests.Unit.Verifier;
 

@@ -1,0 +1,90 @@
+using Pipeline.Tasks;
+using Pipeline.Sandboxing;
+using System.Text;
+using Pipeline.Contracts;
+using Pipeline.Tasks.Code;
+
+namespace Pipeline.Rewards.Code;
+
+/// <summary>Scores a completion of a code task (DeepSeek-R1's second verifiable domain): the program is the last
+/// fenced code block in the last answer; it runs in the <see cref="Sandbox"/> once per stdin test, and once for all
+/// of the assert-style test code (see <see cref="AssertHarness"/>). Reward 1 only when every test is accepted;
+/// anything else, including any failure of the sandbox itself, is 0. Tests run concurrently, bounded by the
+/// sandbox's <see cref="SandboxOptions.MaxParallelRuns"/>.</summary>
+public sealed class CodeScorer(Sandbox sandbox)
+{
+
+    /// <summary>Scores against a reference in its stored JSON form; a malformed reference throws
+    /// <see cref="FormatException"/> (it is the task's fault, not the completion's).</summary>
+    public Task<CodeScoreResult> ScoreAsync(
+        int index, string completion, string reference, CancellationToken cancellationToken = default) =>
+        ScoreAsync(index, completion, CodeReference.Parse(reference), cancellationToken);
+
+    public async Task<CodeScoreResult> ScoreAsync(
+        int index, string completion, CodeReference reference, CancellationToken cancellationToken = default)
+    {
+        var extraction = CodeExtractor.Extract(completion);
+        if (extraction.Program is not { } program)
+        {
+            return Result(index, CodeVerdict.BadFormat, formatOk: false, [], extraction.Failure);
+        }
+
+        var runs = reference.Tests
+            .Select(test => RunStdinTestAsync(program, test, cancellationToken))
+            .ToList();
+        if (!string.IsNullOrWhiteSpace(reference.TestCode))
+        {
+            runs.Add(RunTestCodeAsync(program, reference.TestCode, cancellationToken));
+        }
+        var tests = (await Task.WhenAll(runs)).SelectMany(r => r).ToList();
+        return Result(index, Overall(tests), formatOk: true, tests, null);
+    }
+
+    /// <summary>Accepted only if every test is; a sandbox error anywhere wins (the run proved nothing); otherwise
+    /// the first failing test's verdict.</summary>
+    public static CodeVerdict Overall(IReadOnlyList<CodeTestResult> tests) =>
+        tests.Count == 0 ? CodeVerdict.SandboxError
+        : tests.All(t => t.Verdict == CodeVerdict.Accepted) ? CodeVerdict.Accepted
+        : tests.Any(t => t.Verdict == CodeVerdict.SandboxError) ? CodeVerdict.SandboxError
+        : tests.First(t => t.Verdict != CodeVerdict.Accepted).Verdict;
+
+    private async Task<IReadOnlyList<CodeTestResult>> RunStdinTestAsync(
+        string program, CodeTestCase test, CancellationToken cancellationToken)
+    {
+        var run = await sandbox.RunPythonAsync(["-c", program], Encoding.UTF8.GetBytes(test.Input), cancellationToken);
+        if (RunEnding.Abnormal(run) is { } ending)
+        {
+            return [new CodeTestResult(ending.Verdict, ending.Detail)];
+        }
+        return OutputComparer.Matches(run.StdoutText, test.Output)
+            ? [new CodeTestResult(CodeVerdict.Accepted)]
+            : [new CodeTestResult(CodeVerdict.WrongAnswer, "output differs from the expected output")];
+    }
+
+    private async Task<IReadOnlyList<CodeTestResult>> RunTestCodeAsync(
+        string program, string testCode, CancellationToken cancellationToken)
+    {
+        var nonce = AssertHarness.NewNonce();
+        var run = await sandbox.RunPythonAsync(
+            ["-c", AssertHarness.Source], AssertHarness.Request(nonce, program, testCode), cancellationToken);
+        return AssertHarness.Interpret(run, nonce);
+    }
+
+    private static CodeScoreResult Result(
+        int index, CodeVerdict verdict, bool formatOk, IReadOnlyList<CodeTestResult> tests, string? detail)
+    {
+        var passed = verdict == CodeVerdict.Accepted && formatOk;
+        var score = new CompletionScore
+        {
+            Index = index,
+            Reward = passed ? 1 : 0,
+            Components = new Dictionary<string, double>
+            {
+                [RewardComponents.Accuracy] = passed ? 1 : 0,
+                [RewardComponents.Format] = formatOk ? 1 : 0,
+            },
+            Verdict = verdict.ToWire(),
+        };
+        return new CodeScoreResult(score, tests, detail);
+    }
+}

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Rewards;
+
+/// <summary>How the rule-based reward components combine: reward = AccuracyWeight·accuracy + FormatWeight·format.
+/// DeepSeek-R1 (§2.2.2) uses an accuracy and a format reward but publishes no weights; the defaults keep a
+/// correct but badly formatted answer (1.0) above a well formatted wrong one (0.5).
+/// Bound from the "Rewards" section (environment: <c>Rewards__FormatWeight=0.2</c>).</summary>
+public sealed class RewardOptions
+{
+    public const string SectionName = "Rewards";
+
+    [Range(0.0, double.MaxValue, ErrorMessage = "Rewards:AccuracyWeight must be a finite number >= 0.")]
+    public double AccuracyWeight { get; set; } = 1.0;
+
+    [Range(0.0, double.MaxValue, ErrorMessage = "Rewards:FormatWeight must be a finite number >= 0.")]
+    public double FormatWeight { get; set; } = 0.5;
+}

@@ -1,0 +1,28 @@
+namespace Pipeline.Rewards;
+
+/// <summary>Every verdict the verifier writes, in one place.
+/// <list type="bullet">
+/// <item><c>correct</c>: the final answer matches the reference.</item>
+/// <item><c>wrong-answer</c>: there is a final answer and it does not match.</item>
+/// <item><c>no-answer</c>: no <c>&lt;answer&gt;</c> pair and no <c>\boxed{}</c>, or an empty one.</item>
+/// <item>Each of the three gets the suffix <c>,bad-format</c> when the format rule fails, e.g.
+/// <c>correct,bad-format</c> for a right answer given only as <c>\boxed{}</c>.</item>
+/// <item><c>invalid-input</c>: the JSONL verifier could not score the line at all (the reward is then 0).</item>
+/// <item>Code tasks have their own verdicts (<see cref="Code.CodeVerdict"/>): <c>accepted</c>, <c>wrong-answer</c>,
+/// <c>runtime-error</c>, <c>time-limit</c>, <c>memory-limit</c>, <c>output-limit</c>, <c>bad-format</c> and
+/// <see cref="SandboxError"/>.</item>
+/// </list></summary>
+public static class Verdicts
+{
+    public const string Correct = "correct";
+    public const string WrongAnswer = "wrong-answer";
+    public const string NoAnswer = "no-answer";
+    public const string BadFormatSuffix = ",bad-format";
+    public const string InvalidInput = "invalid-input";
+
+    /// <summary>The verifier's own sandbox failed or could not be established: no reward, never a pass.</summary>
+    public const string SandboxError = "sandbox-error";
+
+    public static string Of(string outcome, bool formatSatisfied) =>
+        formatSatisfied ? outcome : outcome + BadFormatSuffix;
+}

@@ -1,0 +1,325 @@
+using System.Buffers;
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Pipeline.Sandboxing;
+
+/// <summary>Runs untrusted Python programs, each in its own throw-away sandbox: new user, pid, network, ipc and uts
+/// namespaces (bubblewrap), only /usr visible and read-only, a private size-limited tmpfs as the working directory
+/// and only writable place, an unprivileged uid with no capabilities, rlimits on CPU, address space, processes,
+/// open files and file size, per-run cgroup v1 memory and pids groups where writable, a seccomp filter
+/// (<see cref="SandboxSeccomp"/>), a host-side wall-clock kill
+/// and capped output capture. At most <see cref="SandboxOptions.MaxParallelRuns"/> runs exist at once.
+/// Obtain one with <see cref="CreateAsync"/>, which probes the sandbox first and refuses to return one that does
+/// not hold; nothing here ever runs a program outside the sandbox.</summary>
+public sealed class Sandbox : IDisposable
+{
+    private const int NotKilled = -1;
+    private const int Cancelled = -2;
+
+    private readonly SandboxOptions _options;
+    private readonly bool _dropPrivileges;
+    private readonly SandboxTools? _tools;
+    private readonly string _toolsError;
+    private readonly SandboxCgroups? _cgroups;
+    private readonly SemaphoreSlim _gate;
+    private readonly SandboxSpawner _spawner = new();
+    private readonly string? _seccompFilter;
+    private int _disposed;
+
+    internal Sandbox(SandboxOptions options)
+    {
+        options.Validate();
+        _options = options.Clone();
+        _dropPrivileges = Environment.IsPrivilegedProcess;
+        _tools = SandboxTools.Resolve(_options, _dropPrivileges, out _toolsError);
+        string cgroupNote;
+        if (_options.UseCgroups)
+        {
+            var memoryBytes = (long)(_options.MemoryMb + _options.TmpfsMb) * 1024 * 1024;
+            _cgroups = SandboxCgroups.TryCreate(_options.MaxParallelRuns, memoryBytes, _options.MaxProcesses, out cgroupNote);
+        }
+        else
+        {
+            cgroupNote = "cgroups disabled by configuration";
+        }
+        _gate = new SemaphoreSlim(_options.MaxParallelRuns, _options.MaxParallelRuns);
+        if (_options.UseSeccomp && SandboxSeccomp.Program() is { } filter)
+        {
+            _seccompFilter = Path.Combine(Path.GetTempPath(), $"pipeline-seccomp-{Environment.ProcessId}-{Guid.NewGuid():N}.bpf");
+            File.WriteAllBytes(_seccompFilter, filter);
+        }
+        Isolation =
+            $"bubblewrap (user, pid, net, ipc, uts namespaces; /usr read-only; {_options.TmpfsMb} MiB tmpfs), " +
+            (_dropPrivileges ? $"uid {_options.Uid}, " : "the verifier's own unprivileged uid, ") +
+            $"rlimits (cpu {_options.CpuSeconds} s, as {_options.MemoryMb} MiB, nofile {_options.MaxOpenFiles}), " +
+            (_cgroups is not null
+                ? $"cgroup v1 memory and pids per run (pids {_options.MaxProcesses})"
+                : $"no per-run cgroups: {cgroupNote}; nproc {_options.MaxProcesses} per uid") +
+            (_seccompFilter is not null
+                ? $", seccomp ({SandboxSeccomp.Denied.Count} system calls refused)"
+                : _options.UseSeccomp ? ", no seccomp filter on this architecture" : ", seccomp disabled by configuration") +
+            $", wall {_options.WallSeconds} s, output {_options.MaxOutputBytes} bytes";
+    }
+
+    /// <summary>A copy of the settings this sandbox runs with.</summary>
+    public SandboxOptions Options => _options.Clone();
+
+    /// <summary>One line saying how runs are contained, for logs and benchmark reports.</summary>
+    public string Isolation { get; }
+
+    internal string? ToolsError => _tools is null ? _toolsError : null;
+
+    /// <summary>Whether programs run under the seccomp filter.</summary>
+    internal bool Seccomp => _seccompFilter is not null;
+
+    /// <summary>Validates the settings, sets up the per-run cgroups and runs <see cref="SandboxProbe"/>; throws
+    /// <see cref="SandboxUnavailableException"/> with the probe's reason when the sandbox cannot be established.</summary>
+    public static async Task<Sandbox> CreateAsync(SandboxOptions options, CancellationToken cancellationToken = default)
+    {
+        var sandbox = new Sandbox(options);
+        try
+        {
+            var probe = await SandboxProbe.CheckAsync(sandbox, cancellationToken);
+            if (!probe.Available)
+            {
+                throw new SandboxUnavailableException(probe.Reason);
+            }
+            return sandbox;
+        }
+        catch
+        {
+            sandbox.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <c>python3 -I -S -B arguments…</c> in a fresh sandbox with <paramref name="stdin"/> as its input,
+    /// waiting for a free slot first. A run that breaks a limit is killed and reported, never thrown; only
+    /// cancellation throws.</summary>
+    public async Task<SandboxResult> RunPythonAsync(
+        IReadOnlyList<string> arguments, ReadOnlyMemory<byte> stdin, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _gate.WaitAsync(cancellationToken);
+        var slot = _cgroups?.Rent();
+        try
+        {
+            return await RunAsync(arguments, stdin, slot, cancellationToken);
+        }
+        finally
+        {
+            if (slot is not null)
+            {
+                await slot.SweepAsync();
+                _cgroups!.Return(slot);
+            }
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _spawner.Dispose();
+            _cgroups?.Dispose();
+            if (_seccompFilter is not null)
+            {
+                File.Delete(_seccompFilter);
+            }
+            _gate.Dispose();
+        }
+    }
+
+    private async Task<SandboxResult> RunAsync(
+        IReadOnlyList<string> arguments, ReadOnlyMemory<byte> stdin, SandboxCgroupSlot? slot, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (_tools is null)
+        {
+            return Failed(_toolsError, clock.Elapsed);
+        }
+        var argv = SandboxCommand.Build(_options, _tools, slot, _dropPrivileges, _seccompFilter, arguments);
+        var start = new ProcessStartInfo(argv[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in argv.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/bin:/bin";
+        start.Environment["LANG"] = "C.UTF-8";
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            await _spawner.StartAsync(process);
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+        {
+            return Failed($"cannot start the sandbox: {e.Message}", clock.Elapsed);
+        }
+
+        var exited = process.WaitForExitAsync(CancellationToken.None);
+        var killedFor = NotKilled;
+        Task? escalation = null;
+        void KillFor(int reason)
+        {
+            if (Interlocked.CompareExchange(ref killedFor, reason, NotKilled) == NotKilled)
+            {
+                escalation = KillAsync(process, exited);
+            }
+        }
+
+        var limit = _options.MaxOutputBytes;
+        var stdoutTask = CaptureAsync(process.StandardOutput.BaseStream, limit, () => KillFor((int)SandboxTermination.OutputLimit));
+        var stderrTask = CaptureAsync(process.StandardError.BaseStream, limit, () => KillFor((int)SandboxTermination.OutputLimit));
+        var stdinTask = FeedAsync(process.StandardInput, stdin);
+        using (var wall = new CancellationTokenSource(TimeSpan.FromSeconds(_options.WallSeconds)))
+        using (wall.Token.Register(() => KillFor((int)SandboxTermination.WallTimeout)))
+        using (cancellationToken.Register(() => KillFor(Cancelled)))
+        {
+            await exited;
+        }
+        if (escalation is not null)
+        {
+            await escalation;
+        }
+
+        // Everything that could hold the pipes died with the pid namespace; the guard only bounds a broken host.
+        var drained = Task.WhenAll(stdoutTask, stderrTask, stdinTask);
+        if (await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) != drained)
+        {
+            KillFor((int)SandboxTermination.WallTimeout);
+        }
+        var memoryLimitHit = slot?.OomKilledSinceSweep() ?? false;
+        if (killedFor == Cancelled)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        return new SandboxResult
+        {
+            Termination = killedFor == NotKilled ? SandboxTermination.Exited : (SandboxTermination)killedFor,
+            ExitCode = process.ExitCode,
+            Stdout = stdoutTask.IsCompletedSuccessfully ? stdoutTask.Result : [],
+            Stderr = stderrTask.IsCompletedSuccessfully ? stderrTask.Result : [],
+            MemoryLimitHit = memoryLimitHit,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    private static SandboxResult Failed(string why, TimeSpan elapsed) => new()
+    {
+        Termination = SandboxTermination.StartFailed,
+        ExitCode = -1,
+        Stdout = [],
+        Stderr = [],
+        MemoryLimitHit = false,
+        Elapsed = elapsed,
+        StartError = why,
+    };
+
+    /// <summary>Kills the sandbox's pid 1 (the kernel then kills everything in its pid namespace, and bwrap, still
+    /// alive, reaps it and exits); kills bwrap itself only if it has not exited half a second later, e.g. when the
+    /// namespace did not exist yet. Killing bwrap first would leave its child a zombie of the host's init.</summary>
+    private static async Task KillAsync(Process bubblewrap, Task exited)
+    {
+        if (exited.IsCompleted)
+        {
+            return;
+        }
+        try
+        {
+            var children = await File.ReadAllTextAsync($"/proc/{bubblewrap.Id}/task/{bubblewrap.Id}/children");
+            foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                SandboxCgroups.KillProcess(int.Parse(child));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // bwrap is already gone, or has no child yet: the fallback below covers both
+        }
+        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMilliseconds(500))) != exited)
+        {
+            TryKill(bubblewrap);
+        }
+    }
+
+    private static void TryKill(Process process)
+    {
+        try
+        {
+            process.Kill();
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            // already gone
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="limit"/> bytes; one byte more calls <paramref name="overflow"/> and stops.</summary>
+    private static async Task<byte[]> CaptureAsync(Stream stream, int limit, Action overflow)
+    {
+        var kept = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (true)
+            {
+                var n = await stream.ReadAsync(chunk.AsMemory(0, 64 * 1024));
+                if (n == 0)
+                {
+                    break;
+                }
+                var room = limit - (int)kept.Length;
+                if (n > room)
+                {
+                    kept.Write(chunk, 0, room);
+                    overflow();
+                    break;
+                }
+                kept.Write(chunk, 0, n);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // the process and its pipes are gone
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return kept.ToArray();
+    }
+
+    private static async Task FeedAsync(StreamWriter stdin, ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            if (!data.IsEmpty)
+            {
+                await stdin.BaseStream.WriteAsync(data);
+                await stdin.BaseStream.FlushAsync();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // the program closed its input or ended without reading it: its choice
+        }
+        try
+        {
+            stdin.Dispose();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // same
+        }
+    }
+}
