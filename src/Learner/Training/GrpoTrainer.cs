@@ -2,14 +2,22 @@ using System.Diagnostics;
 using Pipeline.Contracts;
 using Pipeline.Learner.Grpo;
 using Pipeline.Policy.Model;
-using Pipeline.Policy.Tokenization;
 using static TorchSharp.torch;
 
 namespace Pipeline.Learner.Training;
 
-/// <summary>One GRPO step on a batch of scored groups (DeepSeekMath §4.1): dynamic sampling, group-relative
-/// advantages, the clipped surrogate against the rollouts' behaviour log-probs with a KL term to the frozen
-/// reference policy, gradient clipping, AdamW. Owns the trained policy, its reference and the optimizer.</summary>
+/// <summary>
+/// GRPO (DeepSeekMath §4.1): for each prompt a group of sampled completions, each completion's advantage its
+/// reward relative to its group's, and the clipped surrogate objective with a KL term to a frozen reference policy.
+/// Owns the trained policy, its reference and the optimizer.
+/// <para>
+/// Deviations from DeepSeekMath §4.1, all deliberate: the importance ratio is taken against the behaviour log-probs
+/// the rollout worker recorded, because rollouts arrive asynchronously and may be a few policy versions old; one
+/// gradient step per batch rather than μ inner iterations, since the next batch is already being sampled; the
+/// reference policy stays frozen (no iterative reset); and DAPO's additions — dynamic sampling, the soft overlong
+/// penalty, clip-higher and token-level aggregation — are on by default (see <see cref="GrpoOptions"/>).
+/// </para>
+/// </summary>
 public sealed class GrpoTrainer : IDisposable
 {
     readonly CausalLm _policy;
@@ -36,56 +44,27 @@ public sealed class GrpoTrainer : IDisposable
 
     public CausalLm Policy => _policy;
 
+    /// <summary>One update on a batch of scored groups; no update when dynamic sampling keeps no group.</summary>
     public StepResult Step(IReadOnlyList<RolloutGroupScored> groups)
     {
         var clock = Stopwatch.StartNew();
-        var all = groups.SelectMany(g => g.Scores).ToArray();
-        double meanReward = all.Average(s => s.Reward);
-        double accuracy = all.Average(s => s.Components.GetValueOrDefault("accuracy"));
-        double format = all.Average(s => s.Components.GetValueOrDefault("format"));
-
-        var rewards = groups.Select(Rewards).ToArray();
-        var kept = Enumerable.Range(0, groups.Count)
-            .Where(i => !_options.DynamicSampling || DynamicSampling.HasSignal(rewards[i])).ToArray();
+        var rewards = BatchRewards.Of(groups);
+        var batch = TrainingBatch.Build(groups, _options, _maxTokens);
         var result = new StepResult
         {
-            Updated = false, MeanReward = meanReward, Accuracy = accuracy, FormatRate = format,
-            GroupsUsed = kept.Length, GroupsDropped = groups.Count - kept.Length,
+            Updated = false, MeanReward = rewards.MeanReward, Accuracy = rewards.Accuracy, FormatRate = rewards.FormatRate,
+            GroupsUsed = batch.GroupsUsed, GroupsDropped = batch.GroupsDropped,
         };
-        if (kept.Length == 0) return result with { Seconds = clock.Elapsed.TotalSeconds };
-
-        var advantages = Advantages.Compute(kept.Select(i => (IReadOnlyList<double>)rewards[i]).ToArray(), _options.AdvantageScale);
-        var prompts = new List<int[]>();
-        var completions = new List<int[]>();
-        var behaviour = new List<float[]>();
-        var flatAdvantages = new List<float>();
-        for (int k = 0; k < kept.Length; k++)
-        {
-            var group = groups[kept[k]];
-            var promptTokens = PromptTokens.ForRenderedPrompt(group.Prompt.Text);
-            int position = 0;
-            foreach (var completion in group.Completions.OrderBy(c => c.Index))
-            {
-                prompts.Add(promptTokens);
-                completions.Add(PackedArrays.UnpackInts(completion.TokenIds));
-                behaviour.Add(PackedArrays.UnpackFloats(completion.LogProbs));
-                flatAdvantages.Add((float)advantages[k][position++]);
-            }
-        }
+        if (batch.IsEmpty) return result with { Seconds = clock.Elapsed.TotalSeconds };
 
         using var scope = NewDisposeScope();
-        using var layout = TokenLayout.Build(prompts, completions, _policy.Config.PadTokenId);
-        var behaviourLogProbs = Padded(behaviour, layout.CompletionLength);
-        Tensor? referenceLogProbs = null;
-        if (_options.Beta > 0)
-        {
-            using var noGrad = no_grad();
-            referenceLogProbs = SequenceLogProbs.Compute(_reference!, layout, _temperature);
-        }
+        using var layout = TokenLayout.Build(batch.Prompts, batch.Completions, _policy.Config.PadTokenId);
+        var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength);           // (B, Lc)
+        var reference = ReferenceLogProbs(layout);                                          // (B, Lc) or null
         _optimizer.zero_grad();
-        var logProbs = SequenceLogProbs.Compute(_policy, layout, _temperature);
-        var loss = PolicyLoss.Compute(logProbs, behaviourLogProbs, referenceLogProbs, tensor(flatAdvantages.ToArray()),
-            layout.CompletionMask, _options, _maxTokens);
+        var logProbs = SequenceLogProbs.Compute(_policy, layout, _temperature);             // (B, Lc)
+        var advantages = tensor(batch.Advantages);                                          // (B)
+        var loss = PolicyLoss.Compute(logProbs, behaviour, reference, advantages, layout.CompletionMask, _options, _maxTokens);
         loss.Loss.backward();
         double gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);
         _optimizer.step();
@@ -102,18 +81,18 @@ public sealed class GrpoTrainer : IDisposable
         };
     }
 
-    IReadOnlyList<double> Rewards(RolloutGroupScored group)
+    /// <summary>(B, Lc) log π_ref of the completion tokens; null when β = 0, so the reference is not evaluated at
+    /// all. No graph: the reference is frozen.</summary>
+    Tensor? ReferenceLogProbs(TokenLayout layout)
     {
-        var byIndex = group.Scores.ToDictionary(s => s.Index);
-        return group.Completions.OrderBy(c => c.Index).Select(c =>
-        {
-            double reward = byIndex[c.Index].Reward;
-            int tokens = c.TokenIds.Length / sizeof(int);
-            return reward + OverlongPenalty.Compute(tokens, _maxTokens, _options.OverlongBuffer, _options.OverlongPenaltyFactor);
-        }).ToArray();
+        if (_options.Beta <= 0) return null;
+        using var noGrad = no_grad();
+        return SequenceLogProbs.Compute(_reference!, layout, _temperature);
     }
 
-    static Tensor Padded(List<float[]> rows, int width)
+    /// <summary>(B, width) the rows right-padded with zeros, as the layout pads completions; a row longer than the
+    /// layout (the worker recorded more log-probs than tokens) is cut.</summary>
+    static Tensor Padded(IReadOnlyList<float[]> rows, int width)
     {
         var values = new float[rows.Count * width];
         for (int r = 0; r < rows.Count; r++) rows[r].AsSpan(0, Math.Min(width, rows[r].Length)).CopyTo(values.AsSpan(r * width));

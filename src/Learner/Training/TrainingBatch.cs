@@ -1,0 +1,68 @@
+using Pipeline.Contracts;
+using Pipeline.Learner.Grpo;
+using Pipeline.Policy.Tokenization;
+
+namespace Pipeline.Learner.Training;
+
+/// <summary>
+/// The rows one GRPO step trains on, one per completion of every kept group, in group order and, within a group,
+/// in completion <see cref="Completion.Index"/> order: the prompt's tokens, the completion's tokens, the behaviour
+/// log-probs the rollout worker recorded for them, and the completion's advantage. Plain arrays, no tensors, so that
+/// what goes into a step can be checked by hand.
+/// </summary>
+public sealed record TrainingBatch(
+    IReadOnlyList<int[]> Prompts,
+    IReadOnlyList<int[]> Completions,
+    IReadOnlyList<float[]> BehaviourLogProbs,
+    float[] Advantages,
+    int GroupsUsed,
+    int GroupsDropped)
+{
+    /// <summary>True when no group was kept: there is nothing to learn from.</summary>
+    public bool IsEmpty => GroupsUsed == 0;
+
+    /// <summary>
+    /// Rewards with the overlong penalty, then dynamic sampling (when <see cref="GrpoOptions.DynamicSampling"/>),
+    /// then group-relative advantages over the kept groups only — so that the batch scale of
+    /// <see cref="AdvantageScale.Batch"/> is not diluted by the dropped groups' rewards.
+    /// </summary>
+    /// <param name="maxTokens">the run's completion-token budget, which the overlong penalty ramps up to</param>
+    public static TrainingBatch Build(IReadOnlyList<RolloutGroupScored> groups, GrpoOptions options, int maxTokens)
+    {
+        var scored = groups.Select(group => new Scored(group, Rewards(group, options, maxTokens))).ToArray();
+        var kept = options.DynamicSampling ? DynamicSampling.Keep(scored, s => s.Rewards) : scored;
+        var advantages = Grpo.Advantages.Compute(kept.Select(s => s.Rewards).ToArray(), options.AdvantageScale);
+
+        var prompts = new List<int[]>();
+        var completions = new List<int[]>();
+        var behaviour = new List<float[]>();
+        var rowAdvantages = new List<float>();
+        for (int k = 0; k < kept.Count; k++)
+        {
+            var promptTokens = PromptTokens.ForRenderedPrompt(kept[k].Group.Prompt.Text);
+            int position = 0;
+            foreach (var completion in kept[k].Group.Completions.OrderBy(c => c.Index))
+            {
+                prompts.Add(promptTokens);
+                completions.Add(PackedArrays.UnpackInts(completion.TokenIds));
+                behaviour.Add(PackedArrays.UnpackFloats(completion.LogProbs));
+                rowAdvantages.Add((float)advantages[k][position++]);
+            }
+        }
+        return new TrainingBatch(prompts, completions, behaviour, [.. rowAdvantages], kept.Count, groups.Count - kept.Count);
+    }
+
+    /// <summary>The group's rewards in completion-index order (scores may arrive in any order), each plus the
+    /// overlong penalty for its completion's length: the penalty is part of the reward the advantage sees.</summary>
+    public static IReadOnlyList<double> Rewards(RolloutGroupScored group, GrpoOptions options, int maxTokens)
+    {
+        var byIndex = group.Scores.ToDictionary(s => s.Index);
+        return group.Completions.OrderBy(c => c.Index).Select(c =>
+        {
+            int tokens = c.TokenIds.Length / sizeof(int);
+            return byIndex[c.Index].Reward + OverlongPenalty.Compute(tokens, maxTokens, options);
+        }).ToArray();
+    }
+
+    sealed record Scored(RolloutGroupScored Group, IReadOnlyList<double> Rewards);
+}

@@ -1,0 +1,100 @@
+using Pipeline.Contracts;
+using Pipeline.Learner.Grpo;
+using Pipeline.Learner.Training;
+using Pipeline.Policy.Model;
+using Pipeline.Policy.Tokenization;
+using Pipeline.Tests.Unit.Policy;
+using static Pipeline.Tests.Unit.Learner.Training.ScoredGroups;
+using static TorchSharp.torch;
+
+namespace Pipeline.Tests.Unit.Learner.Training;
+
+[Collection(TorchCollection.Name)]
+public sealed class GrpoTrainerTests
+{
+    const int MaxTokens = 8;
+    const string Prompt = "2+2";
+    static readonly int[] Rewarded = [.. ByteTokenizer.Instance.Encode("4"), ByteTokenizer.Eos];          // 2 tokens
+    static readonly int[] Unrewarded = [.. ByteTokenizer.Instance.Encode("five"), ByteTokenizer.Eos];     // 5 tokens
+
+    [Fact]
+    public void With_beta_zero_and_on_policy_log_probs_the_loss_is_minus_the_token_mean_of_the_advantages()
+    {
+        // rewards [1, 0]: advantages ±0.5 / (√0.5 + 1e-4) = ±0.7070067953 (TrainingBatchTests)
+        // the behaviour log-probs are the policy's own, so ρ = 1 on every token: nothing is clipped and each token's
+        // loss is −A of its completion; the dapo aggregation divides the sum by all 2 + 5 = 7 tokens:
+        // loss = −(2 · 0.7070067953 − 5 · 0.7070067953) / 7 = 3 · 0.7070067953 / 7 = 0.3030029123
+        // The reported loss is a float32 sum over 7 tokens: 1e-6 is a few float ulps at this size.
+        using var scope = NewDisposeScope();
+        var policy = TinyPolicy.Create(seed: 3);
+        using var trainer = Trainer(policy);
+        var group = OnPolicyGroup(policy, (Rewarded, 1.0), (Unrewarded, 0.0));
+
+        var result = trainer.Step([group]);
+
+        Assert.True(result.Updated);
+        Assert.Equal(0.3030029123, result.Loss, 1e-6);
+        Assert.Equal(0.0, result.ClipFraction);
+        Assert.Null(result.Kl);
+        Assert.Equal(7, result.CompletionTokens);
+        Assert.Equal((1, 0), (result.GroupsUsed, result.GroupsDropped));
+        Assert.Equal(0.5, result.MeanReward);
+        policy.Dispose();
+    }
+
+    [Fact]
+    public void A_batch_whose_groups_all_have_equal_rewards_leaves_the_weights_unchanged()
+    {
+        using var scope = NewDisposeScope();
+        var policy = TinyPolicy.Create(seed: 3);
+        using var trainer = Trainer(policy);
+        var before = Snapshot(policy);
+
+        var result = trainer.Step([OnPolicyGroup(policy, (Rewarded, 1.0), (Unrewarded, 1.0)), OnPolicyGroup(policy, (Rewarded, 0.0), (Unrewarded, 0.0))]);
+
+        Assert.False(result.Updated);
+        Assert.Equal((0, 2), (result.GroupsUsed, result.GroupsDropped));
+        Assert.Equal(0.5, result.MeanReward);
+        Assert.All(Snapshot(policy), p => Assert.True(TinyPolicy.Identical(before[p.Key], p.Value), p.Key));
+        policy.Dispose();
+    }
+
+    [Fact]
+    public void One_step_changes_the_weights_and_lowers_the_loss_on_the_same_batch()
+    {
+        // Stepping twice on one batch: the second step reports the loss of the same batch (same behaviour log-probs,
+        // same advantages) under the weights the first step left.
+        using var scope = NewDisposeScope();
+        var policy = TinyPolicy.Create(seed: 3);
+        using var trainer = Trainer(policy);
+        var group = OnPolicyGroup(policy, (Rewarded, 1.0), (Unrewarded, 0.0));
+        var before = Snapshot(policy);
+
+        var first = trainer.Step([group]);
+        var changed = Snapshot(policy).Count(p => !TinyPolicy.Identical(before[p.Key], p.Value));
+        var second = trainer.Step([group]);
+
+        Assert.True(changed > 0, "no parameter changed");
+        Assert.True(second.Loss < first.Loss, $"loss {first.Loss} → {second.Loss}");
+        policy.Dispose();
+    }
+
+    static GrpoTrainer Trainer(CausalLm policy) =>
+        new(policy, reference: null, new GrpoOptions { Beta = 0, Aggregation = LossAggregation.Dapo, LearningRate = 1e-3 }, MaxTokens, temperature: 1f);
+
+    /// <summary>A group whose behaviour log-probs are the policy's own, computed on the layout the trainer builds for
+    /// it (the same rows in the same order, so the same padding and the same arithmetic).</summary>
+    static RolloutGroupScored OnPolicyGroup(CausalLm policy, params (int[] Tokens, double Reward)[] samples)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var completions = samples.Select(s => s.Tokens).ToArray();
+        using var layout = TokenLayout.Build(completions.Select(_ => PromptTokens.ForRenderedPrompt(Prompt)).ToArray(), completions, policy.Config.PadTokenId);
+        var logProbs = SequenceLogProbs.Compute(policy, layout);                             // (B, Lc)
+        return Group(Prompt, samples.Select((s, i) =>
+            new Sample(i, s.Tokens, logProbs[i].narrow(0, 0, s.Tokens.Length).data<float>().ToArray(), s.Reward)).ToArray());
+    }
+
+    static Dictionary<string, Tensor> Snapshot(CausalLm policy) =>
+        TinyPolicy.Parameters(policy).ToDictionary(p => p.Key, p => p.Value.detach().clone());
+}
