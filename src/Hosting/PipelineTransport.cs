@@ -24,7 +24,8 @@ public static class PipelineTransport
         return services;
     }
 
-    static void UsePipelineTransport(this IBusRegistrationConfigurator bus, IConfiguration configuration, bool inProcess)
+    /// <summary>The transport alone, for a bus registered elsewhere (MassTransit's test harness on the real broker).</summary>
+    public static void UsePipelineTransport(this IBusRegistrationConfigurator bus, IConfiguration configuration, bool inProcess = false)
     {
         bus.SetKebabCaseEndpointNameFormatter();
         // MassTransit reports usage to its vendor by default; services here often have no route out, and a

@@ -12,7 +12,7 @@ public sealed record BatchRewards(double MeanReward, double Accuracy, double For
         var all = groups.SelectMany(g => g.Scores).ToArray();
         return new BatchRewards(
             all.Average(s => s.Reward),
-            all.Average(s => s.Components.GetValueOrDefault("accuracy")),
-            all.Average(s => s.Components.GetValueOrDefault("format")));
+            all.Average(s => s.Components.GetValueOrDefault(RewardComponents.Accuracy)),
+            all.Average(s => s.Components.GetValueOrDefault(RewardComponents.Format)));
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Workflows;
+using Pipeline.Learner.Runs;
 using Pipeline.Policy.Training;
 using Pipeline.Rollout;
 using Pipeline.Tasks.Arithmetic;

@@ -41,14 +41,14 @@ public sealed class ServiceCluster : IAsyncDisposable
         return new ServiceCluster(fixture, output, database.ConnectionString);
     }
 
-    /// <summary>What every process gets: the broker, the database, and quiet logs except for Pipeline's own lines
-    /// and the host's "Application started".</summary>
-    public IReadOnlyDictionary<string, string> Environment()
+    /// <summary>What every process gets: the broker, the database (not given to rollout workers and verifiers,
+    /// which must run without one), and quiet logs except for Pipeline's own lines and the host's "Application started".</summary>
+    public IReadOnlyDictionary<string, string> Environment(bool database = true)
     {
         var broker = _fixture.RabbitMq;
         var user = broker.UserInfo.Split(':', 2);
         var vhost = Uri.UnescapeDataString(broker.AbsolutePath.TrimStart('/'));
-        return new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["RabbitMq__Host"] = broker.Host,
             ["RabbitMq__Port"] = (broker.IsDefaultPort ? 5672 : broker.Port).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -61,21 +61,26 @@ public sealed class ServiceCluster : IAsyncDisposable
             ["PIPELINE_CONFIG"] = _fixture.SmokeConfig,
             // Two cores shared by five processes: one libtorch thread each.
             ["Rollout__TorchThreads"] = "1",
+            ["Learner__TorchThreads"] = "1",
             ["Host__ShutdownSeconds"] = "5",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Pipeline"] = "Information",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
+        if (!database)
+            foreach (var key in environment.Keys.Where(k => k.StartsWith("Storage__") || k.StartsWith("Hangfire__")).ToArray())
+                environment.Remove(key);
+        return environment;
     }
 
-    public ObservedProcess StartLearner() => StartService("learner", "Pipeline.Learner");
+    public ObservedProcess StartLearner() => StartService("learner", "Pipeline.Learner", database: true);
 
-    public ObservedProcess StartRollout(string name) => StartService(name, "Pipeline.Rollout");
+    public ObservedProcess StartRollout(string name) => StartService(name, "Pipeline.Rollout", database: false);
 
-    public ObservedProcess StartVerifier(string name) => StartService(name, "Pipeline.Verifier");
+    public ObservedProcess StartVerifier(string name) => StartService(name, "Pipeline.Verifier", database: false);
 
-    ObservedProcess StartService(string name, string assembly) =>
-        Track(ObservedProcess.Start(name, DistributedFixture.Dll(assembly), [], Environment(), _fixture.WorkingDirectory));
+    ObservedProcess StartService(string name, string assembly, bool database) =>
+        Track(ObservedProcess.Start(name, DistributedFixture.Dll(assembly), [], Environment(database), _fixture.WorkingDirectory));
 
     ObservedProcess Track(ObservedProcess process)
     {

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using System.Net;
 using System.Net.Sockets;
 using Pipeline.Rewards.Code;
