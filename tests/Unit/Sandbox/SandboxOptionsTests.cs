@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
+
+namespace Pipeline.Tests.Unit.Sandbox;
+
+public sealed class SandboxOptionsTests
+{
+    [Fact]
+    public void DefaultsAreValidAndRunOnePerCore()
+    {
+        var options = new SandboxOptions();
+        options.Validate();
+        Assert.Equal(Environment.ProcessorCount, options.MaxParallelRuns);
+        Assert.Equal(65534, options.Uid);
+        Assert.Equal("Sandbox", SandboxOptions.SectionName);
+    }
+
+    [Theory]
+    [InlineData(nameof(SandboxOptions.Uid))]
+    [InlineData(nameof(SandboxOptions.Gid))]
+    [InlineData(nameof(SandboxOptions.CpuSeconds))]
+    [InlineData(nameof(SandboxOptions.MaxParallelRuns))]
+    [InlineData(nameof(SandboxOptions.MemoryMb))]
+    [InlineData(nameof(SandboxOptions.WallSeconds))]
+    public void ZeroIsRejectedNamingTheSetting(string setting)
+    {
+        var options = new SandboxOptions();
+        var property = typeof(SandboxOptions).GetProperty(setting)!;
+        property.SetValue(options, property.PropertyType == typeof(double) ? (object)0.0 : 0);
+        var error = Assert.Throws<ValidationException>(options.Validate);
+        Assert.StartsWith($"Sandbox:{setting}:", error.Message);
+    }
+
+    [Theory]
+    [InlineData("/root/.pyenv/shims/python3")]
+    [InlineData("python3")]
+    [InlineData("")]
+    public void TheInterpreterMustLiveUnderUsr(string path)
+    {
+        var options = new SandboxOptions { PythonPath = path };
+        var error = Assert.Throws<ValidationException>(options.Validate);
+        Assert.StartsWith("Sandbox:PythonPath:", error.Message);
+    }
+}
