@@ -5,12 +5,19 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Cli.Hosting;
 
 /// <summary>Settings follow .NET conventions, later sources winning: appsettings.json beside the program, the
-/// environment (<c>Section__Key</c>), the <c>--config</c> file, then <c>--set Section:Key=value</c>.</summary>
+/// environment (<c>Section__Key</c>), the <c>--config</c> file, then <c>--set Section:Key=value</c>. Under them all,
+/// the program's own defaults: console logs go to standard error, keeping standard output for results.</summary>
 public static class PipelineConfiguration
 {
+    static readonly Dictionary<string, string?> ProgramDefaults = new()
+    {
+        ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
+    };
+
     public static IConfigurationRoot Build(FileInfo? configFile, IEnumerable<string>? overrides)
     {
         var builder = new ConfigurationBuilder()
+            .AddInMemoryCollection(ProgramDefaults)
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables();
         if (configFile is not null)
