@@ -15,7 +15,8 @@ public sealed class PipelineProcess : IDisposable
 
     public string PathOf(string relative) => Path.Combine(WorkingDirectory, relative);
 
-    public async Task<(int ExitCode, string Output)> RunAsync(TimeSpan limit, params string[] arguments)
+    /// <summary>Runs <c>pipeline</c> with <paramref name="arguments"/>; both streams together, and each apart.</summary>
+    public async Task<PipelineRun> RunAsync(TimeSpan limit, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = WorkingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
@@ -26,8 +27,10 @@ public sealed class PipelineProcess : IDisposable
             start.Environment.Remove(name);
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        var standardOutput = new StringBuilder();
+        var standardError = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { if (e.Data is null) return; output.AppendLine(e.Data); standardOutput.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { if (e.Data is null) return; output.AppendLine(e.Data); standardError.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(limit);
@@ -41,12 +44,22 @@ public sealed class PipelineProcess : IDisposable
             throw new TimeoutException($"pipeline {string.Join(' ', arguments)} did not finish within {limit}:\n{output}");
         }
         process.WaitForExit();
-        lock (output) return (process.ExitCode, output.ToString());
+        lock (output) return new PipelineRun(process.ExitCode, output.ToString(), standardOutput.ToString(), standardError.ToString());
     }
 
     public void Dispose()
     {
         try { Directory.Delete(WorkingDirectory, recursive: true); }
         catch (IOException) { }
+    }
+}
+
+/// <summary>One run of <c>pipeline</c>: its exit code, both streams interleaved as they came, and each stream alone.</summary>
+public sealed record PipelineRun(int ExitCode, string Output, string StandardOutput, string StandardError)
+{
+    public void Deconstruct(out int exitCode, out string output)
+    {
+        exitCode = ExitCode;
+        output = Output;
     }
 }

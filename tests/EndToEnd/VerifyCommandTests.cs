@@ -26,7 +26,7 @@ public sealed class VerifyCommandTests
 
         var (exitCode, output) = await pipeline.RunAsync(TimeSpan.FromMinutes(2), "verify", "--in", "in.jsonl", "--out", "out.jsonl");
 
-        Assert.True(exitCode == 0, output);
+        Assert.True(exitCode == 2, output); // line 8 is invalid input; every line still has its result
         var results = (await File.ReadAllLinesAsync(pipeline.PathOf("out.jsonl"))).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(lines.Length, results.Length);
         (int Accuracy, int Format)[] expected = [(1, 1), (1, 0), (0, 0), (1, 1), (1, 1), (1, 0), (1, 0), (0, 0), (1, 1)];
@@ -81,7 +81,7 @@ public sealed class VerifyCommandTests
         var (exitCode, output) = await pipeline.RunAsync(TimeSpan.FromMinutes(2),
             "verify", "--in", "code.jsonl", "--out", "out.jsonl", "--json", "summary.json");
 
-        Assert.True(exitCode == 0, output);
+        Assert.True(exitCode == 2, output); // line 3 is invalid input
         var results = (await File.ReadAllLinesAsync(pipeline.PathOf("out.jsonl"))).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(4, results.Length);
         Assert.Equal("""{"reward":1,"accuracy":1,"format":1,"verdict":"accepted","tests":[{"verdict":"accepted"},{"verdict":"accepted"}]}""",
@@ -107,7 +107,7 @@ public sealed class VerifyCommandTests
         var (exitCode, output) = await pipeline.RunAsync(TimeSpan.FromMinutes(2),
             "verify", "--in", "code.jsonl", "--out", "out.jsonl", "--set", "Sandbox:BubblewrapPath=/nonexistent/bwrap");
 
-        Assert.True(exitCode == 0, output);
+        Assert.True(exitCode == 2, output); // line 3 is invalid input; refused lines alone do not change the exit code
         var results = (await File.ReadAllLinesAsync(pipeline.PathOf("out.jsonl"))).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(["sandbox-error", "sandbox-error", "invalid-input", "correct"], results.Select(r => r.GetProperty("verdict").GetString()));
         Assert.Equal([0.0, 0.0, 0.0, 1.5], results.Select(r => r.GetProperty("reward").GetDouble()));

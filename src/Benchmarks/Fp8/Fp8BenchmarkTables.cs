@@ -5,7 +5,7 @@ namespace Pipeline.Benchmarks.Fp8;
 /// <summary>The tables of <c>pipeline bench fp8</c>: accumulation, parity, transport and (unless skipped) GRPO.</summary>
 public static class Fp8BenchmarkTables
 {
-    public static void Write(Fp8BenchmarkResult result, IAnsiConsole? console = null)
+    public static void Write(Fp8BenchmarkResult result, IAnsiConsole console)
     {
         var accumulation = new Table().Border(TableBorder.Rounded)
             .Title("[bold]Accumulating FP8 (E4M3) dot products: error against FP64[/]")
@@ -18,7 +18,7 @@ public static class Fp8BenchmarkTables
             accumulation.AddRow($"{row.K}", $"{row.LimitedMaxRelErr:0.0e0}", $"{row.LimitedMeanRelErr:0.0e0}", $"{row.PromotedMaxRelErr:0.0e0}",
                 $"{row.PromotedMeanRelErr:0.0e0}", $"{row.Fp32MaxRelErr:0.0e0}", $"{row.LimitedMaxRelErr / row.PromotedMaxRelErr:F1}×",
                 $"{row.TruncatingMaxRelErr:0.0e0}");
-        (console ?? AnsiConsole.Console).Write(accumulation);
+        console.Write(accumulation);
 
         var p = result.Parity;
         var parity = new Table().Border(TableBorder.Rounded)
@@ -34,7 +34,7 @@ public static class Fp8BenchmarkTables
             $"{p.Fp32StepSeconds:F2}", $"{p.Fp32RunStepSeconds:F2}");
         parity.AddRow("FP8 E4M3", $"{p.Fp8FinalLoss:F4}", $"{h.Fp8TrainedFp32Forward:F4}", $"{h.Fp8TrainedFp8Forward:F4}", $"{p.Fp8Accuracy:P1}",
             $"{p.Fp8StepSeconds:F2}", $"{p.Fp8RunStepSeconds:F2}");
-        (console ?? AnsiConsole.Console).Write(parity);
+        console.Write(parity);
 
         var t = result.Transport;
         var transport = new Table().Border(TableBorder.Rounded)
@@ -44,7 +44,7 @@ public static class Fp8BenchmarkTables
             transport.AddColumn(new TableColumn(column).RightAligned());
         transport.AddRow("FP32", $"{t.Fp32Bytes:N0}", "1.00", "", "", $"{t.Fp32Accuracy:P1}");
         transport.AddRow("FP8", $"{t.Fp8Bytes:N0}", $"{t.BytesRatio:F3}", $"{t.MeanTokenKl:E2}", $"{t.MaxTokenKl:E2}", $"{t.TransportedAccuracy:P1}");
-        (console ?? AnsiConsole.Console).Write(transport);
+        console.Write(transport);
 
         if (result.Grpo is { } g)
         {
@@ -56,7 +56,7 @@ public static class Fp8BenchmarkTables
                 grpo.AddColumn(new TableColumn(column).RightAligned());
             grpo.AddRow("FP32", $"{g.Fp32Accuracy:P1}", $"{g.Fp32Gain * 100:+0.0;-0.0}", $"{g.Fp32Seconds:F0}");
             grpo.AddRow("FP8 E4M3", $"{g.Fp8Accuracy:P1}", $"{g.Fp8Gain * 100:+0.0;-0.0}", $"{g.Fp8Seconds:F0}");
-            (console ?? AnsiConsole.Console).Write(grpo);
+            console.Write(grpo);
         }
     }
 

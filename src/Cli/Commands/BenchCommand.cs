@@ -26,36 +26,36 @@ public static class BenchCommand
 
     static Command Bus()
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
         var rollouts = new Option<int>("--rollout-workers") { Description = "Rollout worker processes.", DefaultValueFactory = _ => 2 };
         var verifiers = new Option<int>("--verifiers") { Description = "Verifier processes.", DefaultValueFactory = _ => 2 };
-        var command = new Command("bus",
+        return PipelineCommand.Create("bus",
             "End-to-end samples/s of the same run embedded and as separate services over RabbitMQ + PostgreSQL (RabbitMq:* and Storage:* " +
-            "must point at a running broker and database, e.g. from `eval \"$(infra/services.sh up)\"`), and the held-out accuracy of each.")
-            { config, set, json, rollouts, verifiers };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+            "must point at a running broker and database, e.g. from `eval \"$(infra/services.sh up)\"`), and the held-out accuracy of each.",
+            [rollouts, verifiers], async context =>
         {
-            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
+            var configuration = context.Configuration;
             if (string.IsNullOrWhiteSpace(configuration["RabbitMq:Host"]) || !string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException("bench bus needs RabbitMq:Host and Storage:Provider=postgres (try: eval \"$(infra/services.sh up)\")");
+            if (context.Get(rollouts) < 1 || context.Get(verifiers) < 1) throw new ArgumentException("--rollout-workers and --verifiers must be at least 1");
             var runConfig = RunSettings.From(configuration);
             runConfig = runConfig with { Run = runConfig.Run.WithAbsolutePaths() };
+            // Fail in one sentence now, not after the embedded run, when the broker does not answer.
+            await Broker.EnsureReachableAsync(context);
             var scratch = Directory.CreateTempSubdirectory("pipeline-bench-bus-").FullName;
             using var services = CommandServices.Build(configuration);
+            context.Note($"bench bus: the run embedded first, then on {context.Get(rollouts)} rollout workers and {context.Get(verifiers)} verifiers " +
+                $"over {configuration["RabbitMq:Host"]} (service logs in {scratch}/logs)");
             var result = await BusBenchmark.RunAsync(configuration, runConfig, services.GetRequiredService<PolicyEvaluator>(),
-                parse.GetValue(rollouts), parse.GetValue(verifiers), scratch, cancellation);
+                context.Get(rollouts), context.Get(verifiers), scratch, context.Cancellation);
 
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{runConfig.Run.Steps}×{runConfig.Run.PromptsPerBatch}×{runConfig.Run.GroupSize} samples[/]");
             foreach (var column in new[] { "mode", "samples/s", "wall s", "versions", "held-out accuracy" }) table.AddColumn(new TableColumn(column).RightAligned());
             table.AddRow("embedded", $"{result.Embedded.SamplesPerSecond:F1}", $"{result.Embedded.WallSeconds:F1}", $"{result.Embedded.PolicyVersions}", $"{result.Embedded.Accuracy:P1}");
             table.AddRow($"RabbitMQ + PostgreSQL ({result.RolloutWorkers}+{result.Verifiers})", $"{result.Distributed.SamplesPerSecond:F1}", $"{result.Distributed.WallSeconds:F1}", $"{result.Distributed.PolicyVersions}", $"{result.Distributed.Accuracy:P1}");
             table.AddRow("ratio / difference", $"{result.SamplesPerSecondRatio:F2}", "", "", $"{result.AccuracyDifference * 100:+0.0;-0.0} pts");
-            AnsiConsole.Write(table);
-            await JsonResults.WriteAsync(parse.GetValue(json), result);
-            return 0;
-        }));
-        return command;
+            context.Out.Write(table);
+            await context.WriteJsonAsync(result);
+            return ExitCodes.Success;
+        });
     }
 }

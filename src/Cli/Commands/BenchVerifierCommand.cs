@@ -35,31 +35,28 @@ public static class BenchVerifierCommand
 
     public static Command Create()
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
         var seconds = new Option<double>("--rule-seconds") { Description = "How long to score math completions on one thread.", DefaultValueFactory = _ => 3 };
         var runs = new Option<int>("--runs") { Description = "Sandboxed runs, and as many bare starts, of a trivial program, in four interleaved rounds.", DefaultValueFactory = _ => 400 };
-        var command = new Command("verifier",
+        return PipelineCommand.Create("verifier",
             "Rule scores per second on one core (realistic math completions), and sandboxed Python runs per second against bare " +
-            "interpreter starts at Sandbox:MaxParallelRuns (the sandbox's overhead).")
-            { config, set, json, seconds, runs };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+            "interpreter starts at Sandbox:MaxParallelRuns (the sandbox's overhead). Exits 2 when the sandbox cannot be established here.",
+            [seconds, runs], async context =>
         {
-            var ruleSeconds = parse.GetValue(seconds);
-            var sandboxRuns = parse.GetValue(runs);
+            var ruleSeconds = context.Get(seconds);
+            var sandboxRuns = context.Get(runs);
             if (!(ruleSeconds is > 0 and <= 600)) throw new ArgumentException("--rule-seconds must be in (0, 600]");
             if (sandboxRuns < 1) throw new ArgumentException("--runs must be at least 1");
-            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            using var services = CommandServices.Build(configuration);
+            using var services = CommandServices.Build(context.Configuration);
 
-            var rules = RuleScoringBenchmark.Run(
-                services.GetRequiredService<CompletionScorerRouter>().ResolveRules("math"),
-                RuleScoringBenchmark.Samples(4096), TimeSpan.FromSeconds(ruleSeconds));
+            var rules = await ProgressDisplay.StatusAsync($"scoring math completions on one thread for {ruleSeconds:0.#} s",
+                () => Task.FromResult(RuleScoringBenchmark.Run(
+                    services.GetRequiredService<CompletionScorerRouter>().ResolveRules("math"),
+                    RuleScoringBenchmark.Samples(4096), TimeSpan.FromSeconds(ruleSeconds))));
             var sandboxes = services.GetRequiredService<SandboxProvider>();
-            var availability = await sandboxes.CheckAsync(cancellation);
+            var availability = await sandboxes.CheckAsync(context.Cancellation);
             SandboxBenchmarkResult? sandboxed = availability.Available
-                ? await SandboxBenchmark.RunAsync(await sandboxes.GetAsync(cancellation), sandboxRuns, cancellation)
+                ? await ProgressDisplay.StatusAsync($"timing {sandboxRuns} sandboxed Python runs against {sandboxRuns} bare starts",
+                    async () => await SandboxBenchmark.RunAsync(await sandboxes.GetAsync(context.Cancellation), sandboxRuns, context.Cancellation))
                 : null;
             var report = new Report(
                 rules.ScoresPerSecondPerCore, rules.Scores, rules.Seconds, rules.MeanCompletionChars, rules.CorrectShare,
@@ -76,13 +73,12 @@ public static class BenchVerifierCommand
                 table.AddRow("bare Python starts", $"{sandboxed.BareRunsPerSecond:F1}", Markup.Escape(sandboxed.PythonCommand));
                 table.AddRow("sandbox overhead", $"{sandboxed.OverheadRatio:F2}×", "time per sandboxed run ÷ time per bare start");
             }
-            AnsiConsole.Write(table);
-            if (sandboxed is not null) AnsiConsole.MarkupLineInterpolated($"[grey]isolation: {sandboxed.Isolation}[/]");
-            await JsonResults.WriteAsync(parse.GetValue(json), report);
-            if (sandboxed is not null) return 0;
-            AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] the sandbox cannot be established here, so code runs were not measured: {availability.Detail}");
-            return 2;
-        }));
-        return command;
+            context.Out.Write(table);
+            if (sandboxed is not null) context.Out.MarkupLineInterpolated($"[grey]isolation: {sandboxed.Isolation}[/]");
+            await context.WriteJsonAsync(report);
+            if (sandboxed is not null) return ExitCodes.Success;
+            context.Err.MarkupLineInterpolated($"[red]error:[/] the sandbox cannot be established here, so code runs were not measured: {availability.Detail}");
+            return ExitCodes.BadInput;
+        });
     }
 }

@@ -14,16 +14,13 @@ public static class DbCommand
 {
     public static Command Create()
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var migrate = new Command("migrate", "Create or upgrade the run database's schema.") { config, set };
-        migrate.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        var migrate = PipelineCommand.Create("migrate", "Create or upgrade the run database's schema.", [], async context =>
         {
-            await using var services = StorageServices.Build(PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set)));
-            var applied = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellation);
-            AnsiConsole.WriteLine(applied.Count == 0 ? "The database is up to date." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}");
-            return 0;
-        }));
+            await using var services = StorageServices.Build(context.Configuration);
+            var applied = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(context.Cancellation);
+            context.Out.WriteLine(applied.Count == 0 ? "The database is up to date." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}");
+            return ExitCodes.Success;
+        }, json: false);
         return new Command("db", "Run-database maintenance.") { migrate };
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Hosting;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
@@ -21,62 +22,56 @@ public static class DemoCommand
 {
     const int PassK = 8;
 
-    public static Command Create()
+    public static Command Create() => PipelineCommand.Create("demo",
+        "Pretrain a base policy if needed, GRPO-train it on the built-in arithmetic task in one process, and compare before and after.",
+        [], async context =>
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
-        var command = new Command("demo", "Pretrain a base policy if needed, GRPO-train it on the built-in arithmetic task in one process, and compare before and after.") { config, set, json };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        var clock = Stopwatch.StartNew();
+        var configuration = context.Configuration;
+        var runConfig = RunSettings.From(configuration);
+        var corpusOptions = OptionsBinding.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
+        var task = TaskSources.For(runConfig);
+        double pretrainSeconds = 0;
+        if (!Checkpoint.Exists(runConfig.Run.BasePolicy))
         {
-            var clock = Stopwatch.StartNew();
-            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var runConfig = RunSettings.From(configuration);
-            var corpusOptions = PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
-            var task = TaskSources.For(runConfig);
-            double pretrainSeconds = 0;
-            if (!Checkpoint.Exists(runConfig.Run.BasePolicy))
-            {
-                AnsiConsole.MarkupLineInterpolated($"No base policy at [bold]{runConfig.Run.BasePolicy}[/]: building one first.");
-                pretrainSeconds = clock.Elapsed.TotalSeconds;
-                await BasePolicyTraining.RunAsync(PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
-                    task, corpusOptions, runConfig.Run.BasePolicy, cancellation);
-                pretrainSeconds = clock.Elapsed.TotalSeconds - pretrainSeconds;
-            }
+            context.Note($"No base policy at {runConfig.Run.BasePolicy}: building one first.");
+            pretrainSeconds = clock.Elapsed.TotalSeconds;
+            await BasePolicyTraining.RunAsync(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
+                task, corpusOptions, runConfig.Run.BasePolicy, context.Cancellation);
+            pretrainSeconds = clock.Elapsed.TotalSeconds - pretrainSeconds;
+        }
 
-            using var services = CommandServices.Build(configuration);
-            var evaluator = services.GetRequiredService<PolicyEvaluator>();
-            var corpusAccuracy = CorpusAccuracy.Measure(task, corpusOptions, services.GetRequiredService<CompletionScorerRouter>());
-            PolicyScore before;
-            using (var basePolicy = Checkpoint.Load(runConfig.Run.BasePolicy))
-                before = evaluator.Evaluate(basePolicy, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed);
-            AnsiConsole.MarkupLineInterpolated($"Base policy on {before.Problems} held-out problems: accuracy {before.Accuracy:P1}, format {before.FormatRate:P1}, pass@{PassK} {before.PassAtK:P1}; corpus answers right {corpusAccuracy:P1}.");
+        using var services = CommandServices.Build(configuration);
+        var evaluator = services.GetRequiredService<PolicyEvaluator>();
+        var corpusAccuracy = CorpusAccuracy.Measure(task, corpusOptions, services.GetRequiredService<CompletionScorerRouter>());
+        PolicyScore before;
+        using (var basePolicy = Checkpoint.Load(runConfig.Run.BasePolicy))
+            before = ProgressDisplay.Evaluate(evaluator, basePolicy, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "base policy, held-out");
+        context.Note($"Base policy on {before.Problems} held-out problems: accuracy {before.Accuracy:P1}, format {before.FormatRate:P1}, pass@{PassK} {before.PassAtK:P1}; corpus answers right {corpusAccuracy:P1}.");
 
-            var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, cancellation);
-            PolicyScore after;
-            using (var trained = Checkpoint.Load(outcome.FinalCheckpoint))
-                after = evaluator.Evaluate(trained, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed);
+        var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, context.Cancellation);
+        PolicyScore after;
+        using (var trained = Checkpoint.Load(outcome.FinalCheckpoint))
+            after = ProgressDisplay.Evaluate(evaluator, trained, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "after GRPO, held-out");
 
-            ShowTable(before, after, corpusAccuracy);
-            var results = new DemoResults(
-                new PolicyFigures(before.Accuracy, before.FormatRate, JsonResults.Finite(before.PassAtK)),
-                new PolicyFigures(after.Accuracy, after.FormatRate, JsonResults.Finite(after.PassAtK)),
-                corpusAccuracy,
-                outcome.PolicyVersions,
-                outcome.RunId,
-                before.Problems,
-                curve.Select(c => new CurvePoint(c.Version, c.Accuracy)).ToArray(),
-                pretrainSeconds,
-                outcome.WallSeconds,
-                clock.Elapsed.TotalSeconds);
-            await JsonResults.WriteAsync(parse.GetValue(json), results);
-            AnsiConsole.MarkupLineInterpolated($"Done in {clock.Elapsed.TotalSeconds:F0} s (run {outcome.RunId}).");
-            return 0;
-        }));
-        return command;
-    }
+        ShowTable(context.Out, before, after, corpusAccuracy);
+        var results = new DemoResults(
+            new PolicyFigures(before.Accuracy, before.FormatRate, JsonResults.Finite(before.PassAtK)),
+            new PolicyFigures(after.Accuracy, after.FormatRate, JsonResults.Finite(after.PassAtK)),
+            corpusAccuracy,
+            outcome.PolicyVersions,
+            outcome.RunId,
+            before.Problems,
+            curve.Select(c => new CurvePoint(c.Version, c.Accuracy)).ToArray(),
+            pretrainSeconds,
+            outcome.WallSeconds,
+            clock.Elapsed.TotalSeconds);
+        await context.WriteJsonAsync(results);
+        context.Out.MarkupLineInterpolated($"Done in {clock.Elapsed.TotalSeconds:F0} s (run {outcome.RunId}).");
+        return ExitCodes.Success;
+    });
 
-    static void ShowTable(PolicyScore before, PolicyScore after, double corpusAccuracy)
+    static void ShowTable(IAnsiConsole console, PolicyScore before, PolicyScore after, double corpusAccuracy)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Held-out ({before.Problems} problems)[/]");
         table.AddColumn("");
@@ -86,6 +81,6 @@ public static class DemoCommand
         table.AddRow("format rate (greedy)", $"{before.FormatRate:P1}", $"{after.FormatRate:P1}");
         table.AddRow($"pass@{PassK}", $"{before.PassAtK:P1}", $"{after.PassAtK:P1}");
         table.AddRow("corpus answers right", $"{corpusAccuracy:P1}", "");
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 }

@@ -16,25 +16,21 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
         var checkpoint = new Option<DirectoryInfo>("--checkpoint") { Description = "The checkpoint directory (config.json + model.safetensors).", Required = true };
         var k = new Option<int>("--k") { Description = "Samples per problem for pass@k (0: greedy figures only).", DefaultValueFactory = _ => 8 };
-        var command = new Command("eval", "Evaluate a checkpoint on the task's held-out split.") { config, set, json, checkpoint, k };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        return PipelineCommand.Create("eval", "Evaluate a checkpoint on the task's held-out split.", [checkpoint, k], async context =>
         {
-            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var runConfig = RunSettings.From(configuration);
-            int samples = parse.GetValue(k);
+            var runConfig = RunSettings.From(context.Configuration);
+            int samples = context.Get(k);
             if (samples < 0) throw new ArgumentException($"--k must be 0 or more, not {samples}");
-            var directory = parse.GetValue(checkpoint)!.FullName;
-            using var services = CommandServices.Build(configuration);
+            var directory = context.Get(checkpoint)!.FullName;
+            using var services = CommandServices.Build(context.Configuration);
             using var policy = Checkpoint.Load(directory);
-            var score = services.GetRequiredService<PolicyEvaluator>().Evaluate(policy, TaskSources.For(runConfig).HeldOut, samples, runConfig.Run.MaxTokens, runConfig.Run.Seed);
+            var score = ProgressDisplay.Evaluate(services.GetRequiredService<PolicyEvaluator>(), policy, TaskSources.For(runConfig).HeldOut,
+                samples, runConfig.Run.MaxTokens, runConfig.Run.Seed);
             var passAtK = samples > 0 ? $", pass@{samples} {score.PassAtK:P1}" : "";
-            AnsiConsole.MarkupLineInterpolated($"{directory}: {score.Problems} held-out problems, accuracy {score.Accuracy:P1}, format {score.FormatRate:P1}{passAtK}");
-            await JsonResults.WriteAsync(parse.GetValue(json), new
+            context.Out.MarkupLineInterpolated($"{directory}: {score.Problems} held-out problems, accuracy {score.Accuracy:P1}, format {score.FormatRate:P1}{passAtK}");
+            await context.WriteJsonAsync(new
             {
                 Checkpoint = directory,
                 score.Problems,
@@ -43,8 +39,7 @@ public static class EvalCommand
                 PassAtK = JsonResults.Finite(score.PassAtK),
                 score.K,
             });
-            return 0;
-        }));
-        return command;
+            return ExitCodes.Success;
+        });
     }
 }

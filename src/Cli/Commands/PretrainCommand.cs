@@ -1,7 +1,8 @@
 using System.CommandLine;
+using Pipeline.Hosting;
 using Pipeline.Cli.Hosting;
-using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
+using Spectre.Console;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Training;
@@ -14,24 +15,20 @@ public static class PretrainCommand
 {
     public static Command Create()
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
         var output = new Option<DirectoryInfo?>("--out") { Description = "Checkpoint directory to write (default: the Run:BasePolicy setting)." };
         var precision = new Option<LinearPrecision?>("--precision") { Description = "fp32 or fp8: the decoder's linear-layer GEMMs with DeepSeek-V3's FP8 recipe (default: the Pretrain:Precision setting)." };
-        var command = new Command("pretrain", "Train a base policy on the task's synthetic corpus (settings: Pretrain, Corpus, Task).") { config, set, json, output, precision };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        return PipelineCommand.Create("pretrain", "Train a base policy on the task's synthetic corpus (settings: Pretrain, Corpus, Task). " +
+            "Prints the checkpoint's directory and SHA-256 on standard output.", [output, precision], async context =>
         {
-            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var runConfig = RunSettings.From(configuration);
-            var options = PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section);
-            if (parse.GetValue(precision) is { } chosen) options.Precision = chosen;
-            var corpus = PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
-            var directory = parse.GetValue(output)?.FullName ?? runConfig.Run.BasePolicy;
-            var summary = await BasePolicyTraining.RunAsync(options, TaskSources.For(runConfig), corpus, directory, cancellation);
-            await JsonResults.WriteAsync(parse.GetValue(json), summary);
-            return 0;
-        }));
-        return command;
+            var runConfig = RunSettings.From(context.Configuration);
+            var options = OptionsBinding.Bind<PretrainOptions>(context.Configuration, PretrainOptions.Section);
+            if (context.Get(precision) is { } chosen) options.Precision = chosen;
+            var corpus = OptionsBinding.Bind<CorpusOptions>(context.Configuration, CorpusOptions.Section);
+            var directory = context.Get(output)?.FullName ?? runConfig.Run.BasePolicy;
+            var summary = await BasePolicyTraining.RunAsync(options, TaskSources.For(runConfig), corpus, directory, context.Cancellation);
+            context.Out.WriteLine($"{summary.Checkpoint}  sha256 {summary.Sha256}  {summary.Steps} steps, final loss {summary.FinalLoss:F3}");
+            await context.WriteJsonAsync(summary);
+            return ExitCodes.Success;
+        });
     }
 }

@@ -20,48 +20,35 @@ public static class RunsCommand
         return command;
     }
 
-    static Command List()
+    static Command List() => PipelineCommand.Create("list", "The most recent runs.", [], async context =>
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
-        var command = new Command("list", "The most recent runs.") { config, set, json };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
-        {
-            await using var services = StorageServices.Build(PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set)));
-            var runs = await services.GetRequiredService<RunStore>().ListAsync(50, cancellation);
-            var table = new Table().Border(TableBorder.Rounded);
-            foreach (var column in new[] { "id", "name", "status", "created", "finished" }) table.AddColumn(column);
-            foreach (var run in runs)
-                table.AddRow(run.Id.ToString(), Markup.Escape(run.Name), run.Status.ToString().ToLowerInvariant(), run.CreatedAt.ToString("u"), run.FinishedAt?.ToString("u") ?? "");
-            AnsiConsole.Write(table);
-            await JsonResults.WriteAsync(parse.GetValue(json), runs.Select(r => new { r.Id, r.Name, Status = r.Status.ToString().ToLowerInvariant(), r.CreatedAt, r.FinishedAt }).ToArray());
-            return 0;
-        }));
-        return command;
-    }
+        await using var services = StorageServices.Build(context.Configuration);
+        var runs = await services.GetRequiredService<RunStore>().ListAsync(50, context.Cancellation);
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in new[] { "id", "name", "status", "created", "finished" }) table.AddColumn(column);
+        foreach (var run in runs)
+            table.AddRow(run.Id.ToString(), Markup.Escape(run.Name), run.Status.ToString().ToLowerInvariant(), run.CreatedAt.ToString("u"), run.FinishedAt?.ToString("u") ?? "");
+        context.Out.Write(table);
+        await context.WriteJsonAsync(runs.Select(r => new { r.Id, r.Name, Status = r.Status.ToString().ToLowerInvariant(), r.CreatedAt, r.FinishedAt }).ToArray());
+        return ExitCodes.Success;
+    });
 
     static Command Show()
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
         var id = new Argument<Guid>("id") { Description = "The run's id (from `pipeline train` or `pipeline runs list`)." };
-        var command = new Command("show", "One run: status, policy versions, groups scored, duplicates ignored, latest held-out evaluation.") { config, set, json, id };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        return PipelineCommand.Create("show", "One run: status, policy versions, groups scored, duplicates ignored, latest held-out evaluation.", [id], async context =>
         {
-            await using var services = StorageServices.Build(PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set)));
-            var summary = await services.GetRequiredService<RunSummaryQuery>().GetAsync(parse.GetValue(id), cancellation)
-                ?? throw new ArgumentException($"no run {parse.GetValue(id)} in the configured database");
+            await using var services = StorageServices.Build(context.Configuration);
+            var summary = await services.GetRequiredService<RunSummaryQuery>().GetAsync(context.Get(id), context.Cancellation)
+                ?? throw new ArgumentException($"no run {context.Get(id)} in the configured database");
             var report = RunReport.From(summary);
-            Print(report);
-            await JsonResults.WriteAsync(parse.GetValue(json), report);
-            return 0;
-        }));
-        return command;
+            Print(context.Out, report);
+            await context.WriteJsonAsync(report);
+            return ExitCodes.Success;
+        });
     }
 
-    public static void Print(RunReport report)
+    public static void Print(IAnsiConsole console, RunReport report)
     {
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("run", $"{report.Id} ({Markup.Escape(report.Name)})");
@@ -70,6 +57,6 @@ public static class RunsCommand
         grid.AddRow("groups scored", $"{report.GroupsScored} of {report.GroupsExpected} ({report.GroupsTrainedOn} trained on, {report.GroupsStale} stale)");
         grid.AddRow("duplicates ignored", report.DuplicatesIgnored.ToString());
         grid.AddRow("held-out", report.Final is { } f ? $"version {f.PolicyVersion}: accuracy {f.Accuracy:P1}, format {f.FormatRate:P1}" : "not evaluated yet");
-        AnsiConsole.Write(grid);
+        console.Write(grid);
     }
 }

@@ -11,47 +11,60 @@ using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
-/// <summary><c>pipeline train</c>: one GRPO run from the configured base policy, every service in this process.</summary>
+/// <summary><c>pipeline train</c>: one GRPO run from the configured base policy, every service in this process, or
+/// started on running services over RabbitMQ.</summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
         var wait = new Option<bool>("--wait") { Description = "With separate services: block until the run has finished (embedded runs always do)." };
-        var timeout = new Option<int>("--timeout") { Description = "With --wait: give up after this many minutes.", DefaultValueFactory = _ => 120 };
-        var command = new Command("train",
+        var timeout = new Option<int>("--timeout") { Description = "With --wait: give up after this many minutes (exit code 1; the run goes on).", DefaultValueFactory = _ => 120 };
+        return PipelineCommand.Create("train",
             "Start a GRPO run (settings: Run, Grpo, Task). Embedded in this process by default; when RabbitMq:Host is set, " +
-            "the running learner, rollout and verifier services execute it.") { config, set, json, wait, timeout };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+            $"the running learner, rollout and verifier services execute it (the broker must answer within {Broker.TimeoutSetting}, default 30 s).",
+            [wait, timeout], async context =>
         {
-            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
+            var configuration = context.Configuration;
             var runConfig = RunSettings.From(configuration);
             if (!string.IsNullOrWhiteSpace(configuration["RabbitMq:Host"]))
             {
-                var runId = await RemoteTraining.StartAsync(configuration, runConfig, cancellation);
-                AnsiConsole.MarkupLineInterpolated($"Started run [bold]{runId}[/] on {configuration["RabbitMq:Host"]}; follow it with `pipeline runs show {runId}`.");
-                if (!parse.GetValue(wait))
+                int minutes = context.Get(timeout);
+                if (minutes < 1) throw new ArgumentException($"--timeout must be at least 1 minute, not {minutes}");
+                var runId = await Broker.ConnectAsync(context, token => RemoteTraining.StartAsync(configuration, runConfig, token));
+                if (!context.Get(wait))
                 {
-                    await JsonResults.WriteAsync(parse.GetValue(json), new { RunId = runId, Status = "running" });
-                    return 0;
+                    context.Out.MarkupLineInterpolated($"Started run [bold]{runId}[/] on {configuration["RabbitMq:Host"]}; follow it with `pipeline runs show {runId}`.");
+                    await context.WriteJsonAsync(new { RunId = runId, Status = "running" });
+                    return ExitCodes.Success;
                 }
-                var report = await RemoteTraining.WaitAsync(configuration, runId, TimeSpan.FromMinutes(parse.GetValue(timeout)), cancellation);
-                RunsCommand.Print(report);
-                await JsonResults.WriteAsync(parse.GetValue(json), new
+                context.Note($"Started run {runId} on {configuration["RabbitMq:Host"]}; waiting up to {minutes} min for it to finish.");
+                RunReport report;
+                try
+                {
+                    report = await RemoteTraining.WaitAsync(configuration, runId, TimeSpan.FromMinutes(minutes), context.Cancellation);
+                }
+                catch (TimeoutException e)
+                {
+                    throw new CommandFailedException($"run {runId} did not finish within {minutes} min (--timeout); it goes on: " +
+                        $"follow it with `pipeline runs show {runId}`", ExitCodes.Failed, e);
+                }
+                RunsCommand.Print(context.Out, report);
+                await context.WriteJsonAsync(new
                 {
                     RunId = report.Id, report.Status, report.PolicyVersions, report.GroupsScored, report.GroupsExpected, report.DuplicatesIgnored, report.Final,
                 });
-                return report.Status == "completed" ? 0 : 1;
+                if (report.Status == "completed") return ExitCodes.Success;
+                context.Err.MarkupLineInterpolated($"[red]error:[/] run {runId} ended {report.Status}{(report.Error is null ? "" : $": {report.Error}")}");
+                return ExitCodes.Failed;
             }
-            var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, cancellation);
+            var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, context.Cancellation);
             using var services = CommandServices.Build(configuration);
             PolicyScore final;
             using (var trained = Checkpoint.Load(outcome.FinalCheckpoint))
-                final = services.GetRequiredService<PolicyEvaluator>().Evaluate(trained, TaskSources.For(runConfig).HeldOut, 0, runConfig.Run.MaxTokens);
-            AnsiConsole.MarkupLineInterpolated($"Run {outcome.RunId}: {outcome.PolicyVersions} policy versions; held-out accuracy {final.Accuracy:P1}, format {final.FormatRate:P1}; final checkpoint {outcome.FinalCheckpoint}");
-            await JsonResults.WriteAsync(parse.GetValue(json), new
+                final = ProgressDisplay.Evaluate(services.GetRequiredService<PolicyEvaluator>(), trained, TaskSources.For(runConfig).HeldOut,
+                    0, runConfig.Run.MaxTokens, description: "final policy, held-out");
+            context.Out.MarkupLineInterpolated($"Run {outcome.RunId}: {outcome.PolicyVersions} policy versions; held-out accuracy {final.Accuracy:P1}, format {final.FormatRate:P1}; final checkpoint {outcome.FinalCheckpoint}");
+            await context.WriteJsonAsync(new
             {
                 RunId = outcome.RunId,
                 Status = "completed",
@@ -62,8 +75,7 @@ public static class TrainCommand
                 Curve = curve.Select(c => new { c.Version, c.Accuracy }).ToArray(),
                 outcome.WallSeconds,
             });
-            return 0;
-        }));
-        return command;
+            return ExitCodes.Success;
+        });
     }
 }

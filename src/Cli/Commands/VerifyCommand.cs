@@ -1,23 +1,21 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
-using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
 using Pipeline.Orchestration;
+using Spectre.Console;
 using Pipeline.Verifier.Jsonl;
 
 namespace Pipeline.Cli.Commands;
 
 /// <summary><c>pipeline verify</c>: scores a JSONL file of completions with the verifier's rules (math lines) or by
 /// running their program against tests in the sandbox (code lines), one JSON result per input line, in order. A
-/// malformed line gives an "invalid-input" result, never a crash.</summary>
+/// malformed line gives an "invalid-input" result, never a crash; the command then exits 2 after writing every
+/// result. The summary line goes to standard error.</summary>
 public static class VerifyCommand
 {
     public static Command Create()
     {
-        var config = CommonOptions.Config();
-        var set = CommonOptions.Set();
-        var json = CommonOptions.Json();
         var input = new Option<FileInfo>("--in")
         {
             Description = "JSONL input, per line {\"completion\": …, \"answer\": …, \"kind\"?: \"math\"} or " +
@@ -25,32 +23,35 @@ public static class VerifyCommand
             Required = true,
         };
         var output = new Option<FileInfo?>("--out") { Description = "JSONL output (default: standard output)." };
-        var command = new Command("verify", "Score completions with the verifier's reward rules; code runs in the sandbox.") { config, set, json, input, output };
-        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        return PipelineCommand.Create("verify",
+            "Score completions with the verifier's reward rules; code runs in the sandbox. One result per input line; " +
+            "exits 2 when any line is invalid input (its result says why), after writing every result.",
+            [input, output], async context =>
         {
-            var configuration = PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set));
-            var inFile = parse.GetValue(input)!;
+            var inFile = context.Get(input)!;
+            var outFile = context.Get(output);
             if (!inFile.Exists) throw new FileNotFoundException($"input file '{inFile.FullName}' does not exist");
-            using var services = CommandServices.Build(configuration);
+            if (outFile is null && context.JsonToStdout)
+                throw new ArgumentException("--json - and the results both want standard output: give --out FILE, or --json FILE");
+            using var services = CommandServices.Build(context.Configuration);
             var verifier = services.GetRequiredService<JsonlVerifier>();
             using var reader = inFile.OpenText();
-            var outFile = parse.GetValue(output);
             VerifySummary summary;
             if (outFile is null)
             {
-                summary = await verifier.RunAsync(reader, Console.Out, cancellation);
+                summary = await verifier.RunAsync(reader, Console.Out, context.Cancellation);
+                await Console.Out.FlushAsync();
             }
             else
             {
                 outFile.Directory?.Create();
                 await using var writer = new StreamWriter(outFile.FullName);
-                summary = await verifier.RunAsync(reader, writer, cancellation);
+                summary = await verifier.RunAsync(reader, writer, context.Cancellation);
             }
-            await Console.Error.WriteLineAsync($"{summary.Lines} lines: {summary.Correct} correct, {summary.Invalid} invalid input" +
+            context.Err.WriteLine($"{summary.Lines} lines: {summary.Correct} correct, {summary.Invalid} invalid input" +
                 (summary.Refused > 0 ? $", {summary.Refused} code lines refused (the sandbox is unavailable)" : ""));
-            await JsonResults.WriteAsync(parse.GetValue(json), summary);
-            return 0;
-        }));
-        return command;
+            await context.WriteJsonAsync(summary);
+            return summary.Invalid > 0 ? ExitCodes.BadInput : ExitCodes.Success;
+        });
     }
 }

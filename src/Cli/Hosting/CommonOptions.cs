@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Pipeline.Cli.Hosting;
 
-/// <summary>Options every command that reads settings or writes results shares.</summary>
+/// <summary>Options every command that reads settings or writes results shares (added by <see cref="PipelineCommand"/>).</summary>
 public static class CommonOptions
 {
     public static Option<FileInfo?> Config() => new("--config")
@@ -16,8 +16,10 @@ public static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public static Option<FileInfo?> Json() => new("--json")
+    public static Option<string?> Json() => new("--json")
     {
-        Description = "Also write the results, machine-readable, to this JSON file.",
+        Description = "Also write the results, machine-readable, to this JSON file; '-' writes them to standard output " +
+                      "instead of the human-readable results (which then go to standard error).",
+        HelpName = "file|-",
     };
 }

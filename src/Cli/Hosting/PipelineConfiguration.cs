@@ -1,11 +1,10 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Pipeline.Cli.Hosting;
 
 /// <summary>Settings follow .NET conventions, later sources winning: appsettings.json beside the program, the
-/// environment (<c>Section__Key</c>), the <c>--config</c> file, then <c>--set Section:Key=value</c>.</summary>
+/// environment (<c>Section__Key</c>), the <c>--config</c> file, then <c>--set Section:Key=value</c>. Binding and
+/// validating a section is <see cref="Pipeline.Hosting.OptionsBinding"/>'s.</summary>
 public static class PipelineConfiguration
 {
     public static IConfigurationRoot Build(FileInfo? configFile, IEnumerable<string>? overrides)
@@ -20,25 +19,6 @@ public static class PipelineConfiguration
         }
         builder.AddInMemoryCollection(ParseOverrides(overrides ?? []));
         return builder.Build();
-    }
-
-    /// <summary>Binds a section and validates its data annotations; a bad value stops with the setting's name.</summary>
-    public static T Bind<T>(IConfiguration configuration, string section) where T : class, new()
-    {
-        var value = new T();
-        try
-        {
-            configuration.GetSection(section).Bind(value);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new OptionsValidationException(section, typeof(T), [$"{section}: {e.InnerException?.Message ?? e.Message}"]);
-        }
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
-            throw new OptionsValidationException(section, typeof(T),
-                results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-        return value;
     }
 
     static IEnumerable<KeyValuePair<string, string?>> ParseOverrides(IEnumerable<string> overrides)

@@ -1,3 +1,4 @@
+using Pipeline.Cli.Hosting;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Learner.Training;
@@ -7,15 +8,16 @@ using Spectre.Console.Rendering;
 namespace Pipeline.Cli.Output;
 
 /// <summary>Live progress of a training run: one row per GRPO step (reward, batch accuracy, format, KL,
-/// tokens/s) and the held-out accuracy of each background evaluation. On a terminal without cursor control
-/// (CI, a pipe) each step is printed as a plain line instead.</summary>
+/// tokens/s) and the held-out accuracy of each background evaluation, on standard error. On a terminal without
+/// cursor control (CI, a pipe, a log file) each step is printed as a plain line instead.</summary>
 public sealed class TrainingDisplay(int totalSteps) : IRunObserver
 {
     const int VisibleRows = 12;
     readonly List<string[]> _rows = [];
     readonly List<(int Version, double Accuracy)> _evaluations = [];
     readonly Lock _lock = new();
-    readonly bool _live = AnsiConsole.Profile.Capabilities.Interactive && AnsiConsole.Profile.Capabilities.Ansi;
+    readonly IAnsiConsole _console = Terminal.Err;
+    readonly bool _live = Terminal.IsLive(Terminal.Err);
 
     public IReadOnlyList<(int Version, double Accuracy)> Evaluations
     {
@@ -32,13 +34,13 @@ public sealed class TrainingDisplay(int totalSteps) : IRunObserver
         };
         lock (_lock) _rows.Add(row);
         if (!_live)
-            AnsiConsole.WriteLine($"step {row[0]}  version {row[1]}  reward {row[2]}  accuracy {row[3]}  format {row[4]}  kl {row[5]}  groups {row[6]}  tokens/s {row[7]}");
+            _console.WriteLine($"step {row[0]}  version {row[1]}  reward {row[2]}  accuracy {row[3]}  format {row[4]}  kl {row[5]}  groups {row[6]}  tokens/s {row[7]}");
     }
 
     public void OnEvaluation(Guid runId, int policyVersion, PolicyScore score)
     {
         lock (_lock) _evaluations.Add((policyVersion, score.Accuracy));
-        if (!_live) AnsiConsole.WriteLine($"held-out evaluation of version {policyVersion}: accuracy {score.Accuracy:P1}, format {score.FormatRate:P1}");
+        if (!_live) _console.WriteLine($"held-out evaluation of version {policyVersion}: accuracy {score.Accuracy:P1}, format {score.FormatRate:P1}");
     }
 
     /// <summary>Shows progress until <paramref name="completion"/> finishes.</summary>
@@ -49,7 +51,7 @@ public sealed class TrainingDisplay(int totalSteps) : IRunObserver
             await completion;
             return;
         }
-        await AnsiConsole.Live(Render()).AutoClear(false).StartAsync(async context =>
+        await _console.Live(Render()).AutoClear(false).StartAsync(async context =>
         {
             while (!completion.IsCompleted)
             {

@@ -14,7 +14,9 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
 {
     const int PromptsPerChunk = 64;
 
-    public PolicyScore Evaluate(CausalLm policy, IReadOnlyList<Problem> problems, int k, int maxTokens, long seed = 0)
+    /// <param name="progress">told how many problems are done after each chunk of them (optional)</param>
+    public PolicyScore Evaluate(CausalLm policy, IReadOnlyList<Problem> problems, int k, int maxTokens, long seed = 0,
+        IProgress<int>? progress = null)
     {
         if (problems.Count == 0) throw new ArgumentException("no problems to evaluate on");
         policy.eval();
@@ -32,11 +34,16 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
                 correct += score.Components.GetValueOrDefault(RewardComponents.Accuracy);
                 formatted += score.Components.GetValueOrDefault(RewardComponents.Format);
             }
-            if (k <= 0) continue;
+            if (k <= 0)
+            {
+                progress?.Report(first + chunk.Length);
+                continue;
+            }
             var samples = sampler.Sample(prompts, k, new SamplingParameters(1f, 1f, maxTokens),
                 (prompt, sample) => SampleSeeds.Derive(seed, -1, first + prompt, sample));
             for (int i = 0; i < chunk.Length; i++)
                 if (samples[i].Any(s => Score(chunk[i], s).Components.GetValueOrDefault(RewardComponents.Accuracy) > 0)) passed++;
+            progress?.Report(first + chunk.Length);
         }
         int n = problems.Count;
         return new PolicyScore(correct / n, formatted / n, k > 0 ? passed / n : double.NaN, k, n);

@@ -1,3 +1,4 @@
+using Pipeline.Hosting;
 using Pipeline.Tests.Integration.Services;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -20,10 +21,10 @@ public sealed class ConfigurationFileTests
     static string[] Bound(IConfiguration configuration) =>
     [
         RunSettings.From(configuration).ToJson(),
-        JsonSerializer.Serialize(PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section)),
-        JsonSerializer.Serialize(PipelineConfiguration.Bind<CorpusOptions>(configuration, CorpusOptions.Section)),
-        JsonSerializer.Serialize(PipelineConfiguration.Bind<RewardOptions>(configuration, RewardOptions.SectionName)),
-        JsonSerializer.Serialize(PipelineConfiguration.Bind<RolloutOptions>(configuration, RolloutOptions.Section)),
+        JsonSerializer.Serialize(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section)),
+        JsonSerializer.Serialize(OptionsBinding.Bind<CorpusOptions>(configuration, CorpusOptions.Section)),
+        JsonSerializer.Serialize(OptionsBinding.Bind<RewardOptions>(configuration, RewardOptions.SectionName)),
+        JsonSerializer.Serialize(OptionsBinding.Bind<RolloutOptions>(configuration, RolloutOptions.Section)),
     ];
 
     [Fact]

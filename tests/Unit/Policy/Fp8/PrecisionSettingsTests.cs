@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Pipeline.Hosting;
 using Pipeline.Cli.Hosting;
 using Pipeline.Learner.Grpo;
 using Pipeline.Learner.Runs;
@@ -17,7 +18,7 @@ public sealed class PrecisionSettingsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Pretrain:Precision"] = value }).Build();
 
-        Assert.Equal(expected, PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section).Precision);
+        Assert.Equal(expected, OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section).Precision);
     }
 
     [Fact]
@@ -37,8 +38,8 @@ public sealed class PrecisionSettingsTests
             ["Run:CheckpointFormat"] = "fp8",
         }).Build();
 
-        Assert.Equal(LinearPrecision.Fp8, PipelineConfiguration.Bind<GrpoOptions>(configuration, GrpoOptions.SectionName).Precision);
-        Assert.Equal(CheckpointFormat.Fp8, PipelineConfiguration.Bind<RunOptions>(configuration, RunOptions.Section).CheckpointFormat);
+        Assert.Equal(LinearPrecision.Fp8, OptionsBinding.Bind<GrpoOptions>(configuration, GrpoOptions.SectionName).Precision);
+        Assert.Equal(CheckpointFormat.Fp8, OptionsBinding.Bind<RunOptions>(configuration, RunOptions.Section).CheckpointFormat);
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class PrecisionSettingsTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Pretrain:Precision"] = "fp4" }).Build();
 
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
-            () => PipelineConfiguration.Bind<PretrainOptions>(configuration, PretrainOptions.Section));
+            () => OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section));
         Assert.Contains("Pretrain", error.Message);
     }
 }

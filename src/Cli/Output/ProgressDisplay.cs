@@ -1,0 +1,51 @@
+using Pipeline.Cli.Hosting;
+using Pipeline.Learner.Evaluation;
+using Pipeline.Policy.Model;
+using Pipeline.Tasks;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Output;
+
+/// <summary>Progress of long work on standard error: a bar on a terminal, milestone lines (25%, 50%, …) in a pipe
+/// or log file.</summary>
+public static class ProgressDisplay
+{
+    /// <summary>Runs <paramref name="work"/>, which reports how many of <paramref name="total"/> units it has done.</summary>
+    public static T Run<T>(string description, int total, Func<IProgress<int>, T> work)
+    {
+        T result = default!;
+        Terminal.Err.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(description), maxValue: Math.Max(1, total));
+                result = work(new Immediate(done => task.Value = done));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    /// <summary>Held-out evaluation of <paramref name="policy"/> with a progress bar over its problems.</summary>
+    public static PolicyScore Evaluate(PolicyEvaluator evaluator, CausalLm policy, IReadOnlyList<Problem> problems, int k, int maxTokens,
+        long seed = 0, string description = "held-out evaluation") =>
+        Run($"{description}: {problems.Count} problems" + (k > 0 ? $", pass@{k}" : ""), problems.Count,
+            progress => evaluator.Evaluate(policy, problems, k, maxTokens, seed, progress));
+
+    /// <summary>Runs <paramref name="work"/> under a spinner with <paramref name="status"/> (one line in a pipe).</summary>
+    public static async Task<T> StatusAsync<T>(string status, Func<Task<T>> work)
+    {
+        if (!Terminal.IsLive(Terminal.Err))
+        {
+            Terminal.Err.MarkupLineInterpolated($"[grey]{status}[/]");
+            return await work();
+        }
+        return await Terminal.Err.Status().StartAsync(Markup.Escape(status), _ => work());
+    }
+
+    /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> posts to the thread pool).</summary>
+    sealed class Immediate(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}
