@@ -13,6 +13,7 @@ var root = new RootCommand("Pipeline: GRPO reinforcement learning for small lang
     EvalCommand.Create(),
     VerifyCommand.Create(),
     RunsCommand.Create(),
+    ReplayCommand.Create(),
     BenchCommand.Create(),
     DbCommand.Create(),
 };

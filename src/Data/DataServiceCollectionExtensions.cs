@@ -24,6 +24,8 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ScoredGroupStore>();
         services.TryAddSingleton<MetricStore>();
         services.TryAddSingleton<EvaluationStore>();
+        services.TryAddSingleton<TrainingStepStore>();
+        services.TryAddSingleton<ScoringRevisionStore>();
         services.TryAddSingleton<RunSummaryQuery>();
         return services;
     }

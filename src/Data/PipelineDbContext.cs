@@ -14,6 +14,9 @@ public abstract class PipelineDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ScoredCompletion> ScoredCompletions => Set<ScoredCompletion>();
     public DbSet<Metric> Metrics => Set<Metric>();
     public DbSet<Evaluation> Evaluations => Set<Evaluation>();
+    public DbSet<TrainingStep> TrainingSteps => Set<TrainingStep>();
+    public DbSet<ScoringRevision> ScoringRevisions => Set<ScoringRevision>();
+    public DbSet<RescoredCompletion> RescoredCompletions => Set<RescoredCompletion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PipelineDbContext).Assembly);

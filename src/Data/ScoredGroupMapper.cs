@@ -53,7 +53,7 @@ public static class ScoredGroupMapper
                     LogProbs = completion.LogProbs,
                     FinishReason = completion.FinishReason,
                     Reward = score.Reward,
-                    ComponentsJson = JsonSerializer.Serialize(score.Components, Json),
+                    ComponentsJson = ComponentsToJson(score.Components),
                     Verdict = score.Verdict,
                 };
             }).ToList(),
@@ -88,10 +88,15 @@ public static class ScoredGroupMapper
             {
                 Index = c.Index,
                 Reward = c.Reward,
-                Components = JsonSerializer.Deserialize<Dictionary<string, double>>(c.ComponentsJson, Json)
-                    ?? throw new FormatException($"completion {c.Index} of group {group.Id} has null components"),
+                Components = ComponentsFromJson(c.ComponentsJson),
                 Verdict = c.Verdict,
             }).ToList(),
         };
     }
+
+    /// <summary>A score's named components as stored: a JSON object, e.g. {"accuracy":1,"format":1}.</summary>
+    public static string ComponentsToJson(IReadOnlyDictionary<string, double> components) => JsonSerializer.Serialize(components, Json);
+
+    public static IReadOnlyDictionary<string, double> ComponentsFromJson(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, double>>(json, Json) ?? throw new FormatException($"stored reward components are null: {json}");
 }

@@ -22,6 +22,8 @@ public static class LearnerRegistration
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddRewards();
         services.AddLearnerJobs(configuration);
+        services.AddSingleton<PolicyRecorder>();
+        services.AddSingleton<TrainingStepRunner>();
         services.AddSingleton<WeightPublisher>();
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<PolicyEvaluator>();

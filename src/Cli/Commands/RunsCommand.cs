@@ -25,11 +25,11 @@ public static class RunsCommand
         await using var services = StorageServices.Build(context.Configuration);
         var runs = await services.GetRequiredService<RunStore>().ListAsync(50, context.Cancellation);
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "id", "name", "status", "created", "finished" }) table.AddColumn(column);
+        foreach (var column in new[] { "id", "name", "status", "created", "finished", "replay of" }) table.AddColumn(column);
         foreach (var run in runs)
-            table.AddRow(run.Id.ToString(), Markup.Escape(run.Name), run.Status.ToString().ToLowerInvariant(), run.CreatedAt.ToString("u"), run.FinishedAt?.ToString("u") ?? "");
+            table.AddRow(run.Id.ToString(), Markup.Escape(run.Name), run.Status.ToString().ToLowerInvariant(), run.CreatedAt.ToString("u"), run.FinishedAt?.ToString("u") ?? "", run.SourceRunId?.ToString() ?? "");
         context.Out.Write(table);
-        await context.WriteJsonAsync(runs.Select(r => new { r.Id, r.Name, Status = r.Status.ToString().ToLowerInvariant(), r.CreatedAt, r.FinishedAt }).ToArray());
+        await context.WriteJsonAsync(runs.Select(r => new { r.Id, r.Name, Status = r.Status.ToString().ToLowerInvariant(), r.CreatedAt, r.FinishedAt, r.SourceRunId }).ToArray());
         return ExitCodes.Success;
     });
 
@@ -53,6 +53,8 @@ public static class RunsCommand
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("run", $"{report.Id} ({Markup.Escape(report.Name)})");
         grid.AddRow("status", report.Status + (report.Error is null ? "" : $": {Markup.Escape(report.Error)}"));
+        if (report.SourceRunId is { } source) grid.AddRow("replay of", source.ToString());
+        if (report.CodeVersion is { } code) grid.AddRow("code version", Markup.Escape(code));
         grid.AddRow("policy versions", report.PolicyVersions.ToString());
         grid.AddRow("groups scored", $"{report.GroupsScored} of {report.GroupsExpected} ({report.GroupsTrainedOn} trained on, {report.GroupsStale} stale)");
         grid.AddRow("duplicates ignored", report.DuplicatesIgnored.ToString());

@@ -7,12 +7,16 @@ namespace Pipeline.Cli.Hosting;
 
 /// <summary>What a command's body gets from <see cref="PipelineCommand"/>: the parsed command line, the settings
 /// built from <c>--config</c>/<c>--set</c>, where <c>--json</c> goes, Ctrl-C's token, and the two consoles.</summary>
-public sealed class CommandContext(ParseResult parse, IConfigurationRoot configuration, string? jsonTarget, CancellationToken cancellation)
+public sealed class CommandContext(ParseResult parse, IConfigurationRoot configuration, IConfigurationRoot overrides, string? jsonTarget,
+    CancellationToken cancellation)
 {
     public ParseResult Parse { get; } = parse;
 
     /// <summary>appsettings.json, the environment, <c>--config</c> and <c>--set</c>, later ones winning.</summary>
     public IConfigurationRoot Configuration { get; } = configuration;
+
+    /// <summary>Only what <c>--set</c> said, without files or the environment.</summary>
+    public IConfigurationRoot Overrides { get; } = overrides;
 
     /// <summary>The <c>--json</c> value: null (none), <c>-</c> (standard output) or a file path.</summary>
     public string? JsonTarget { get; } = jsonTarget;

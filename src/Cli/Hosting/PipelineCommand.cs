@@ -39,7 +39,8 @@ public static class PipelineCommand
         {
             var jsonTarget = jsonOption is null ? null : parse.GetValue(jsonOption);
             if (jsonTarget is not null && string.IsNullOrWhiteSpace(jsonTarget)) throw new ArgumentException("--json needs a file path or '-'");
-            return new CommandContext(parse, PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set)), jsonTarget, cancellation);
+            return new CommandContext(parse, PipelineConfiguration.Build(parse.GetValue(config), parse.GetValue(set)),
+                PipelineConfiguration.Overrides(parse.GetValue(set)), jsonTarget, cancellation);
         }, run, cancellation));
         return command;
     }

@@ -21,6 +21,11 @@ public static class PipelineConfiguration
         return builder.Build();
     }
 
+    /// <summary>The <c>--set</c> values alone, as configuration: for commands that apply only what the user set
+    /// explicitly (a replay's overrides of its source run's settings).</summary>
+    public static IConfigurationRoot Overrides(IEnumerable<string>? overrides) =>
+        new ConfigurationBuilder().AddInMemoryCollection(ParseOverrides(overrides ?? [])).Build();
+
     static IEnumerable<KeyValuePair<string, string?>> ParseOverrides(IEnumerable<string> overrides)
     {
         foreach (var item in overrides)

@@ -18,7 +18,9 @@ public sealed record RunReport(
     FinalEvaluation? Final,
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
-    string? Error)
+    string? Error,
+    Guid? SourceRunId,
+    string? CodeVersion)
 {
     public static RunReport From(RunSummary summary) => new(
         summary.Run.Id,
@@ -33,7 +35,9 @@ public sealed record RunReport(
         summary.LatestEvaluation is { } e ? new FinalEvaluation(e.PolicyVersion, e.Accuracy, e.FormatRate) : null,
         summary.Run.CreatedAt,
         summary.Run.FinishedAt,
-        summary.Run.Error);
+        summary.Run.Error,
+        summary.Run.SourceRunId,
+        summary.Run.CodeVersion);
 }
 
 public sealed record FinalEvaluation(int PolicyVersion, double Accuracy, double FormatRate);

@@ -18,6 +18,18 @@ public sealed class Run
     /// <summary>How many scored groups the run is planned to consume (steps × prompts per step).</summary>
     public required int GroupsExpected { get; init; }
 
+    /// <summary>The SHA-256 of the base policy's weights file the run started from.</summary>
+    public string? BasePolicySha256 { get; init; }
+
+    /// <summary>The program that ran it: the assembly's informational version, which carries the git commit.</summary>
+    public string? CodeVersion { get; init; }
+
+    /// <summary>For a replay (<c>pipeline replay train</c>): the run whose stored groups it trained on.</summary>
+    public Guid? SourceRunId { get; init; }
+
+    /// <summary>For a replay on re-scored groups: the <see cref="ScoringRevision"/> whose scores it trained on.</summary>
+    public long? SourceScoringRevisionId { get; init; }
+
     /// <summary>Redelivered groups that were acknowledged and ignored because the group was already stored.</summary>
     public long DuplicatesIgnored { get; set; }
 }

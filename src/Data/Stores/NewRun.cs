@@ -8,4 +8,8 @@ public sealed record NewRun
     public required string ConfigJson { get; init; }
     public required long Seed { get; init; }
     public required int GroupsExpected { get; init; }
+    public string? BasePolicySha256 { get; init; }
+    public string? CodeVersion { get; init; }
+    public Guid? SourceRunId { get; init; }
+    public long? SourceScoringRevisionId { get; init; }
 }

@@ -15,6 +15,10 @@ public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, Time
             ConfigJson = newRun.ConfigJson,
             Seed = newRun.Seed,
             GroupsExpected = newRun.GroupsExpected,
+            BasePolicySha256 = newRun.BasePolicySha256,
+            CodeVersion = newRun.CodeVersion,
+            SourceRunId = newRun.SourceRunId,
+            SourceScoringRevisionId = newRun.SourceScoringRevisionId,
             CreatedAt = time.GetUtcNow(),
         };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

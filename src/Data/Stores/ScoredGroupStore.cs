@@ -55,6 +55,15 @@ public sealed class ScoredGroupStore(IDbContextFactory<PipelineDbContext> contex
         return group is null ? null : ToStored(group);
     }
 
+    /// <summary>The stored groups of one batch of a run, in prompt order.</summary>
+    public async Task<IReadOnlyList<StoredGroup>> ReadBatchAsync(Guid runId, int batchId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var groups = await db.ScoredGroups.Include(g => g.Completions).Where(g => g.RunId == runId && g.BatchId == batchId)
+            .OrderBy(g => g.PromptId).ToListAsync(cancellationToken);
+        return groups.Select(ToStored).ToArray();
+    }
+
     /// <summary>Every stored group of a run in (batch, prompt) order, streamed: for replay and re-scoring.</summary>
     public async IAsyncEnumerable<StoredGroup> ReadRunAsync(
         Guid runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)

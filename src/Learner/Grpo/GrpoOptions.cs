@@ -113,4 +113,7 @@ public sealed class GrpoOptions
     /// recipe (§3.3) on FP32 master weights; the reference policy stays FP32.</summary>
     [EnumDataType(typeof(LinearPrecision))]
     public LinearPrecision Precision { get; init; } = LinearPrecision.Fp32;
+
+    /// <summary>A copy to bind overrides onto, leaving this one as it is.</summary>
+    public GrpoOptions Clone() => (GrpoOptions)MemberwiseClone();
 }

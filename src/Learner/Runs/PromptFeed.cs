@@ -1,15 +1,17 @@
+using Pipeline.Policy.Sampling;
 using Pipeline.Contracts;
 using Pipeline.Tasks;
 
 namespace Pipeline.Learner.Runs;
 
-/// <summary>Deterministic batches of training prompts: batch b of a run is the same on every replay, because it is
-/// drawn from its own generator seeded by (run seed, b).</summary>
+/// <summary>Deterministic batches of training prompts: batch b of a run is the same in every process and on every
+/// replay, because it is drawn from its own generator seeded by a stable mix of (run seed, b).</summary>
 public sealed class PromptFeed(ITaskSource task, long seed, int promptsPerBatch)
 {
     public IReadOnlyList<RolloutPrompt> Batch(int batchId)
     {
-        var random = new Random(HashCode.Combine(seed, batchId, 0x5eed));
+        // System.Random with an explicit seed runs the same legacy algorithm in every process and version.
+        var random = new Random(SampleSeeds.ForPromptBatch(seed, batchId));
         return Enumerable.Range(0, promptsPerBatch).Select(i =>
         {
             var problem = task.NextTraining(random);

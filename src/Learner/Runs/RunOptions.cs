@@ -62,4 +62,7 @@ public sealed class RunOptions
         if (!string.IsNullOrWhiteSpace(Dataset)) copy.Dataset = Path.GetFullPath(Dataset);
         return copy;
     }
+
+    /// <summary>A copy to bind overrides onto, leaving this one as it is.</summary>
+    public RunOptions Clone() => (RunOptions)MemberwiseClone();
 }

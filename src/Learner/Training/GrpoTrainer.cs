@@ -25,7 +25,7 @@ public sealed class GrpoTrainer : IDisposable
     readonly GrpoOptions _options;
     readonly int _maxTokens;
     readonly float _temperature;
-    readonly optim.Optimizer _optimizer;
+    readonly TorchSharp.Modules.AdamW _optimizer;
 
     /// <param name="reference">the frozen reference policy; may be null only when β = 0</param>
     /// <param name="temperature">the sampling temperature: log-probs are recomputed under the same distribution</param>
@@ -44,6 +44,16 @@ public sealed class GrpoTrainer : IDisposable
 
     public CausalLm Policy => _policy;
 
+    /// <summary>AdamW's step size (constant: no schedule).</summary>
+    public double LearningRate => _options.LearningRate;
+
+    /// <summary>Writes AdamW's state (step counts, first and second moments) in TorchSharp's format, so that training
+    /// can continue from a checkpoint exactly as if it had not stopped.</summary>
+    public void SaveOptimizerState(string path) => _optimizer.save_state_dict(path);
+
+    /// <summary>Restores what <see cref="SaveOptimizerState"/> wrote, for the same parameters.</summary>
+    public void LoadOptimizerState(string path) => _optimizer.load_state_dict(path);
+
     /// <summary>One update on a batch of scored groups; no update when dynamic sampling keeps no group.</summary>
     public StepResult Step(IReadOnlyList<RolloutGroupScored> groups)
     {
@@ -53,7 +63,7 @@ public sealed class GrpoTrainer : IDisposable
         var result = new StepResult
         {
             Updated = false, MeanReward = rewards.MeanReward, Accuracy = rewards.Accuracy, FormatRate = rewards.FormatRate,
-            GroupsUsed = batch.GroupsUsed, GroupsDropped = batch.GroupsDropped,
+            GroupsUsed = batch.GroupsUsed, GroupsDropped = batch.GroupsDropped, Dropped = batch.Dropped,
         };
         if (batch.IsEmpty) return result with { Seconds = clock.Elapsed.TotalSeconds };
 

@@ -10,6 +10,9 @@ public sealed record StepResult
     public required double FormatRate { get; init; }
     public required int GroupsUsed { get; init; }
     public required int GroupsDropped { get; init; }
+
+    /// <summary>The positions, in the step's input, of the groups dynamic sampling dropped.</summary>
+    public IReadOnlyList<int> Dropped { get; init; } = [];
     public double Loss { get; init; }
     public double? Kl { get; init; }
     public double ClipFraction { get; init; }

@@ -16,8 +16,11 @@ public sealed record TrainingBatch(
     IReadOnlyList<float[]> BehaviourLogProbs,
     float[] Advantages,
     int GroupsUsed,
-    int GroupsDropped)
+    IReadOnlyList<int> Dropped)
 {
+    /// <summary>How many groups dynamic sampling dropped (their positions in the input are <see cref="Dropped"/>).</summary>
+    public int GroupsDropped => Dropped.Count;
+
     /// <summary>True when no group was kept: there is nothing to learn from.</summary>
     public bool IsEmpty => GroupsUsed == 0;
 
@@ -29,7 +32,7 @@ public sealed record TrainingBatch(
     /// <param name="maxTokens">the run's completion-token budget, which the overlong penalty ramps up to</param>
     public static TrainingBatch Build(IReadOnlyList<RolloutGroupScored> groups, GrpoOptions options, int maxTokens)
     {
-        var scored = groups.Select(group => new Scored(group, Rewards(group, options, maxTokens))).ToArray();
+        var scored = groups.Select((group, position) => new Scored(position, group, Rewards(group, options, maxTokens))).ToArray();
         var kept = options.DynamicSampling ? DynamicSampling.Keep(scored, s => s.Rewards) : scored;
         var advantages = Grpo.Advantages.Compute(kept.Select(s => s.Rewards).ToArray(), options.AdvantageScale);
 
@@ -49,7 +52,8 @@ public sealed record TrainingBatch(
                 rowAdvantages.Add((float)advantages[k][position++]);
             }
         }
-        return new TrainingBatch(prompts, completions, behaviour, [.. rowAdvantages], kept.Count, groups.Count - kept.Count);
+        var dropped = scored.Select(s => s.Position).Except(kept.Select(s => s.Position)).ToArray();
+        return new TrainingBatch(prompts, completions, behaviour, [.. rowAdvantages], kept.Count, dropped);
     }
 
     /// <summary>The group's rewards in completion-index order (scores may arrive in any order), each plus the
@@ -64,5 +68,5 @@ public sealed record TrainingBatch(
         }).ToArray();
     }
 
-    sealed record Scored(RolloutGroupScored Group, IReadOnlyList<double> Rewards);
+    sealed record Scored(int Position, RolloutGroupScored Group, IReadOnlyList<double> Rewards);
 }

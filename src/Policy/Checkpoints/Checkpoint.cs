@@ -16,13 +16,19 @@ public static class Checkpoint
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";
     public const string Fp8WeightsFile = "model.fp8.safetensors";
+
+    /// <summary>The learner's optimizer state beside the weights (TorchSharp's format), for resuming and replaying.</summary>
+    public const string OptimizerFile = "optimizer.bin";
     public const string Format = "safetensors-fp32";
     public const string Fp8Format = Fp8Weights.FormatName;
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <param name="writeBeside">writes further files (the optimizer state) into the directory before it is
+    /// renamed into place, so they appear together with the weights; the hash covers the weights alone</param>
     /// <returns>the SHA-256 (lower-case hex) of the weights file</returns>
-    public static string Save(CausalLm policy, string directory, CheckpointFormat format = CheckpointFormat.Fp32)
+    public static string Save(CausalLm policy, string directory, CheckpointFormat format = CheckpointFormat.Fp32,
+        Action<string>? writeBeside = null)
     {
         var weightsFile = WeightsFileOf(format);
         var full = Path.GetFullPath(directory);
@@ -35,8 +41,8 @@ public static class Checkpoint
             File.WriteAllText(Path.Combine(staging, ConfigFile), JsonSerializer.Serialize(policy.Config, Json));
             if (format == CheckpointFormat.Fp8) Fp8Weights.Save(policy.state_dict(), Path.Combine(staging, weightsFile));
             else policy.save_safetensors(Path.Combine(staging, weightsFile));
-            Fsync(Path.Combine(staging, ConfigFile));
-            Fsync(Path.Combine(staging, weightsFile));
+            writeBeside?.Invoke(staging);
+            foreach (var file in Directory.GetFiles(staging)) Fsync(file);
             if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
             Directory.Move(staging, full);
             return Sha256(Path.Combine(full, weightsFile));
@@ -91,6 +97,11 @@ public static class Checkpoint
 
     public static bool Exists(string directory) =>
         File.Exists(Path.Combine(directory, ConfigFile)) && FormatOf(directory) is not null;
+
+    /// <summary>The SHA-256 of a checkpoint directory's weights file: the hash a run records for its base policy.</summary>
+    public static string Sha256Of(string directory) =>
+        Sha256(Path.Combine(directory, WeightsFileOf(FormatOf(directory)
+            ?? throw new FileNotFoundException($"'{directory}' is not a checkpoint: it holds no weights file"))));
 
     public static string Sha256(string path)
     {

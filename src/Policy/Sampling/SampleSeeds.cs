@@ -12,6 +12,12 @@ public static class SampleSeeds
         return Mix(h ^ ((ulong)(uint)sample << 40));
     }
 
+    /// <summary>The seed of the prompt feed's generator for batch <paramref name="batch"/>: a pure function of
+    /// (run seed, batch), the same in every process (unlike <see cref="HashCode"/>, which .NET randomises per process).
+    /// The high bit of the mixed prompt slot keeps it apart from every sample's seed.</summary>
+    public static int ForPromptBatch(long runSeed, int batch) =>
+        (int)(Derive(runSeed, batch, int.MinValue, 0) >> 33);
+
     /// <summary>SplitMix64's finaliser (Steele et al. 2014): a cheap, well-mixed bijection.</summary>
     static ulong Mix(ulong z)
     {

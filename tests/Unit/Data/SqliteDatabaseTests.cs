@@ -18,7 +18,7 @@ public sealed class SqliteDatabaseTests
 
         var applied = await migrator.MigrateAsync();
 
-        Assert.Single(applied);
+        Assert.NotEmpty(applied);
         Assert.True(File.Exists(folder.File("a/b/pipeline.db")));
         await using (var connection = new SqliteConnection(connectionString))
         {

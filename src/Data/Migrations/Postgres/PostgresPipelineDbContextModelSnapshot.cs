@@ -141,11 +141,69 @@ namespace Pipeline.Data.Migrations.Postgres
                     b.ToTable("policy_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Data.Entities.RescoredCompletion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("BatchId")
+                        .HasColumnType("integer")
+                        .HasColumnName("batch_id");
+
+                    b.Property<string>("ComponentsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("components_json");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer")
+                        .HasColumnName("index");
+
+                    b.Property<int>("PromptId")
+                        .HasColumnType("integer")
+                        .HasColumnName("prompt_id");
+
+                    b.Property<double>("Reward")
+                        .HasColumnType("double precision")
+                        .HasColumnName("reward");
+
+                    b.Property<long>("ScoringRevisionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("scoring_revision_id");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("verdict");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rescored_completions");
+
+                    b.HasIndex("ScoringRevisionId", "BatchId", "PromptId", "Index")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rescored_completions_scoring_revision_id_batch_id_prompt_id");
+
+                    b.ToTable("rescored_completions", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Data.Entities.Run", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("BasePolicySha256")
+                        .HasColumnType("text")
+                        .HasColumnName("base_policy_sha256");
+
+                    b.Property<string>("CodeVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("code_version");
 
                     b.Property<string>("ConfigJson")
                         .IsRequired()
@@ -181,6 +239,14 @@ namespace Pipeline.Data.Migrations.Postgres
                     b.Property<long>("Seed")
                         .HasColumnType("bigint")
                         .HasColumnName("seed");
+
+                    b.Property<Guid?>("SourceRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_run_id");
+
+                    b.Property<long?>("SourceScoringRevisionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source_scoring_revision_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -262,6 +328,10 @@ namespace Pipeline.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("batch_id");
 
+                    b.Property<int?>("ConsumedAtStep")
+                        .HasColumnType("integer")
+                        .HasColumnName("consumed_at_step");
+
                     b.Property<int>("PolicyVersion")
                         .HasColumnType("integer")
                         .HasColumnName("policy_version");
@@ -312,6 +382,112 @@ namespace Pipeline.Data.Migrations.Postgres
                     b.ToTable("scored_groups", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Data.Entities.ScoringRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("integer")
+                        .HasColumnName("changed");
+
+                    b.Property<string>("CodeVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("code_version");
+
+                    b.Property<int>("Completions")
+                        .HasColumnType("integer")
+                        .HasColumnName("completions");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("NotRescored")
+                        .HasColumnType("integer")
+                        .HasColumnName("not_rescored");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scoring_revisions");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_scoring_revisions_run_id");
+
+                    b.ToTable("scoring_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Pipeline.Data.Entities.TrainingStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("BatchId")
+                        .HasColumnType("integer")
+                        .HasColumnName("batch_id");
+
+                    b.Property<int>("BehaviourVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("behaviour_version");
+
+                    b.Property<string>("CheckpointSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("checkpoint_sha256");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DroppedJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("dropped_json");
+
+                    b.Property<string>("GroupsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("groups_json");
+
+                    b.Property<double>("LearningRate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("learning_rate");
+
+                    b.Property<int?>("PolicyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_version");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer")
+                        .HasColumnName("step");
+
+                    b.HasKey("Id")
+                        .HasName("pk_training_steps");
+
+                    b.HasIndex("RunId", "Step")
+                        .IsUnique()
+                        .HasDatabaseName("ux_training_steps_run_step");
+
+                    b.ToTable("training_steps", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Data.Entities.Evaluation", b =>
                 {
                     b.HasOne("Pipeline.Data.Entities.Run", null)
@@ -342,6 +518,16 @@ namespace Pipeline.Data.Migrations.Postgres
                         .HasConstraintName("fk_policy_versions_runs_run_id");
                 });
 
+            modelBuilder.Entity("Pipeline.Data.Entities.RescoredCompletion", b =>
+                {
+                    b.HasOne("Pipeline.Data.Entities.ScoringRevision", null)
+                        .WithMany("Scores")
+                        .HasForeignKey("ScoringRevisionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rescored_completions_scoring_revisions_scoring_revision_id");
+                });
+
             modelBuilder.Entity("Pipeline.Data.Entities.ScoredCompletion", b =>
                 {
                     b.HasOne("Pipeline.Data.Entities.ScoredGroup", null)
@@ -362,9 +548,34 @@ namespace Pipeline.Data.Migrations.Postgres
                         .HasConstraintName("fk_scored_groups_runs_run_id");
                 });
 
+            modelBuilder.Entity("Pipeline.Data.Entities.ScoringRevision", b =>
+                {
+                    b.HasOne("Pipeline.Data.Entities.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_scoring_revisions_runs_run_id");
+                });
+
+            modelBuilder.Entity("Pipeline.Data.Entities.TrainingStep", b =>
+                {
+                    b.HasOne("Pipeline.Data.Entities.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_training_steps_runs_run_id");
+                });
+
             modelBuilder.Entity("Pipeline.Data.Entities.ScoredGroup", b =>
                 {
                     b.Navigation("Completions");
+                });
+
+            modelBuilder.Entity("Pipeline.Data.Entities.ScoringRevision", b =>
+                {
+                    b.Navigation("Scores");
                 });
 #pragma warning restore 612, 618
         }

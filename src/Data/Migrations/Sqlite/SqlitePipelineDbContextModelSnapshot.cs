@@ -134,11 +134,67 @@ namespace Pipeline.Data.Migrations.Sqlite
                     b.ToTable("policy_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Data.Entities.RescoredCompletion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("BatchId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("batch_id");
+
+                    b.Property<string>("ComponentsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("components_json");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("index");
+
+                    b.Property<int>("PromptId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("prompt_id");
+
+                    b.Property<double>("Reward")
+                        .HasColumnType("REAL")
+                        .HasColumnName("reward");
+
+                    b.Property<long>("ScoringRevisionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scoring_revision_id");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verdict");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rescored_completions");
+
+                    b.HasIndex("ScoringRevisionId", "BatchId", "PromptId", "Index")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rescored_completions_scoring_revision_id_batch_id_prompt_id_index");
+
+                    b.ToTable("rescored_completions", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Data.Entities.Run", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<string>("BasePolicySha256")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("base_policy_sha256");
+
+                    b.Property<string>("CodeVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_version");
 
                     b.Property<string>("ConfigJson")
                         .IsRequired()
@@ -174,6 +230,14 @@ namespace Pipeline.Data.Migrations.Sqlite
                     b.Property<long>("Seed")
                         .HasColumnType("INTEGER")
                         .HasColumnName("seed");
+
+                    b.Property<Guid?>("SourceRunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_run_id");
+
+                    b.Property<long?>("SourceScoringRevisionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_scoring_revision_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -253,6 +317,10 @@ namespace Pipeline.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("batch_id");
 
+                    b.Property<int?>("ConsumedAtStep")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consumed_at_step");
+
                     b.Property<int>("PolicyVersion")
                         .HasColumnType("INTEGER")
                         .HasColumnName("policy_version");
@@ -303,6 +371,108 @@ namespace Pipeline.Data.Migrations.Sqlite
                     b.ToTable("scored_groups", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Data.Entities.ScoringRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("changed");
+
+                    b.Property<string>("CodeVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_version");
+
+                    b.Property<int>("Completions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completions");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("NotRescored")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("not_rescored");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scoring_revisions");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_scoring_revisions_run_id");
+
+                    b.ToTable("scoring_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Pipeline.Data.Entities.TrainingStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("BatchId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("batch_id");
+
+                    b.Property<int>("BehaviourVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("behaviour_version");
+
+                    b.Property<string>("CheckpointSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("checkpoint_sha256");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DroppedJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dropped_json");
+
+                    b.Property<string>("GroupsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("groups_json");
+
+                    b.Property<double>("LearningRate")
+                        .HasColumnType("REAL")
+                        .HasColumnName("learning_rate");
+
+                    b.Property<int?>("PolicyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_version");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step");
+
+                    b.HasKey("Id")
+                        .HasName("pk_training_steps");
+
+                    b.HasIndex("RunId", "Step")
+                        .IsUnique()
+                        .HasDatabaseName("ux_training_steps_run_step");
+
+                    b.ToTable("training_steps", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Data.Entities.Evaluation", b =>
                 {
                     b.HasOne("Pipeline.Data.Entities.Run", null)
@@ -333,6 +503,16 @@ namespace Pipeline.Data.Migrations.Sqlite
                         .HasConstraintName("fk_policy_versions_runs_run_id");
                 });
 
+            modelBuilder.Entity("Pipeline.Data.Entities.RescoredCompletion", b =>
+                {
+                    b.HasOne("Pipeline.Data.Entities.ScoringRevision", null)
+                        .WithMany("Scores")
+                        .HasForeignKey("ScoringRevisionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rescored_completions_scoring_revisions_scoring_revision_id");
+                });
+
             modelBuilder.Entity("Pipeline.Data.Entities.ScoredCompletion", b =>
                 {
                     b.HasOne("Pipeline.Data.Entities.ScoredGroup", null)
@@ -353,9 +533,34 @@ namespace Pipeline.Data.Migrations.Sqlite
                         .HasConstraintName("fk_scored_groups_runs_run_id");
                 });
 
+            modelBuilder.Entity("Pipeline.Data.Entities.ScoringRevision", b =>
+                {
+                    b.HasOne("Pipeline.Data.Entities.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_scoring_revisions_runs_run_id");
+                });
+
+            modelBuilder.Entity("Pipeline.Data.Entities.TrainingStep", b =>
+                {
+                    b.HasOne("Pipeline.Data.Entities.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_training_steps_runs_run_id");
+                });
+
             modelBuilder.Entity("Pipeline.Data.Entities.ScoredGroup", b =>
                 {
                     b.Navigation("Completions");
+                });
+
+            modelBuilder.Entity("Pipeline.Data.Entities.ScoringRevision", b =>
+                {
+                    b.Navigation("Scores");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Pipeline.Data.Entities;
+
+namespace Pipeline.Data.Stores;
+
+/// <summary>A group a step did not train on, and why ("zero-variance" or "stale").</summary>
+public sealed record DroppedGroup(int Batch, int Prompt, string Reason);
+
+/// <summary>What one consumed batch did (see <see cref="TrainingStep"/>).</summary>
+public sealed record TrainingStepRecord(
+    Guid RunId,
+    int Step,
+    int BatchId,
+    int BehaviourVersion,
+    int? PolicyVersion,
+    string? CheckpointSha256,
+    IReadOnlyList<(int Batch, int Prompt)> Groups,
+    IReadOnlyList<DroppedGroup> Dropped,
+    double LearningRate);
+
+/// <summary>The training-step record of runs. Writing a step also marks its groups consumed (and those trained on as
+/// trained), in one transaction, so the record and the groups never disagree.</summary>
+public sealed class TrainingStepStore(IDbContextFactory<PipelineDbContext> contexts, TimeProvider time)
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task AddAsync(TrainingStepRecord step, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.TrainingSteps.Add(new TrainingStep
+        {
+            RunId = step.RunId,
+            Step = step.Step,
+            BatchId = step.BatchId,
+            BehaviourVersion = step.BehaviourVersion,
+            PolicyVersion = step.PolicyVersion,
+            CheckpointSha256 = step.CheckpointSha256,
+            GroupsJson = JsonSerializer.Serialize(step.Groups.Select(g => new[] { g.Batch, g.Prompt }), Json),
+            DroppedJson = JsonSerializer.Serialize(step.Dropped, Json),
+            LearningRate = step.LearningRate,
+            CreatedAt = time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        var dropped = step.Dropped.Select(d => (d.Batch, d.Prompt)).ToHashSet();
+        foreach (var (batch, prompt) in step.Groups)
+        {
+            bool trained = step.PolicyVersion is not null && !dropped.Contains((batch, prompt));
+            await db.ScoredGroups.Where(g => g.RunId == step.RunId && g.BatchId == batch && g.PromptId == prompt)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.ConsumedAtStep, step.Step).SetProperty(g => g.TrainedOn, trained), cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The run's steps in order.</summary>
+    public async Task<IReadOnlyList<TrainingStepRecord>> ListAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.TrainingSteps.Where(s => s.RunId == runId).OrderBy(s => s.Step).ToListAsync(cancellationToken);
+        return rows.Select(r => new TrainingStepRecord(r.RunId, r.Step, r.BatchId, r.BehaviourVersion, r.PolicyVersion, r.CheckpointSha256,
+            JsonSerializer.Deserialize<int[][]>(r.GroupsJson, Json)!.Select(g => (g[0], g[1])).ToArray(),
+            JsonSerializer.Deserialize<DroppedGroup[]>(r.DroppedJson, Json)!, r.LearningRate)).ToArray();
+    }
+}

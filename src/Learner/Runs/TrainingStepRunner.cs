@@ -1,0 +1,45 @@
+using Pipeline.Contracts;
+using Pipeline.Data.Stores;
+using Pipeline.Learner.Training;
+
+namespace Pipeline.Learner.Runs;
+
+/// <summary>One consumed batch of a run, handed to the GRPO step in a fixed order.</summary>
+/// <param name="Step">the 1-based position of this batch in the run's consumption order</param>
+/// <param name="Version">the run's latest version before this step</param>
+/// <param name="Stale">the batch lags the learner by more than the staleness bound: recorded, not trained on</param>
+public sealed record ConsumedBatch(Guid RunId, int Step, int BatchId, int BehaviourVersion, int Version, bool Stale,
+    IReadOnlyList<RolloutGroupScored> Groups);
+
+/// <summary>What a consumed batch did: the step's figures (null for a stale batch) and the version it produced (null
+/// when none).</summary>
+public sealed record ConsumedBatchOutcome(StepResult? Step, PolicyPublished? Recorded);
+
+/// <summary>Consumes one batch the same way in a live run and in a replay: the GRPO step (unless the batch is stale),
+/// the new policy version written and recorded with its optimizer state, the training-step row (which also marks the
+/// groups consumed), and the step's metrics. Announcing the version is the live run's business.</summary>
+public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStore steps, MetricStore metrics)
+{
+    public async Task<ConsumedBatchOutcome> RunAsync(ConsumedBatch batch, GrpoTrainer trainer, RunOptions run, CancellationToken cancellationToken)
+    {
+        var keys = batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray();
+        if (batch.Stale)
+        {
+            await steps.AddAsync(Record(batch, null, null, keys.Select(k => new DroppedGroup(k.BatchId, k.PromptId, "stale")).ToArray(), trainer),
+                cancellationToken);
+            return new ConsumedBatchOutcome(null, null);
+        }
+        var result = trainer.Step(batch.Groups);
+        var recorded = result.Updated
+            ? await recorder.RecordAsync(batch.RunId, batch.Version + 1, trainer, run.CheckpointDirectory, run.CheckpointFormat, cancellationToken)
+            : null;
+        var dropped = result.Dropped.Select(i => new DroppedGroup(keys[i].BatchId, keys[i].PromptId, "zero-variance")).ToArray();
+        await steps.AddAsync(Record(batch, recorded, recorded?.Sha256, dropped, trainer), cancellationToken);
+        await metrics.AppendStepAsync(batch.RunId, batch.BatchId, StepMetrics.Of(result, batch.BehaviourVersion), cancellationToken);
+        return new ConsumedBatchOutcome(result, recorded);
+    }
+
+    static TrainingStepRecord Record(ConsumedBatch batch, PolicyPublished? recorded, string? sha256, IReadOnlyList<DroppedGroup> dropped, GrpoTrainer trainer) =>
+        new(batch.RunId, batch.Step, batch.BatchId, batch.BehaviourVersion, recorded?.Version, sha256,
+            batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray(), dropped, trainer.LearningRate);
+}
