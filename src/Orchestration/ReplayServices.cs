@@ -14,6 +14,15 @@ namespace Pipeline.Orchestration;
 /// (0: one per core, as a run's learner has by default), because a replay is bit-identical only on the same thread count.</summary>
 public static class ReplayServices
 {
+    /// <summary>The services over a database brought up to date first (a run recorded before the training-step
+    /// record existed then reads as one without it, and a missing embedded database as one without the run).</summary>
+    public static async Task<ServiceProvider> OpenAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var services = Build(configuration);
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        return services;
+    }
+
     public static ServiceProvider Build(IConfiguration configuration)
     {
         TorchRuntime.Configure(configuration.GetValue<int>("Learner:TorchThreads"));

@@ -30,7 +30,7 @@ public static class ReplayCommand
             [run, fromVersion, rescored], async context =>
             {
                 if (context.Get(fromVersion) is < 0) throw new ArgumentException("--from-version must be 0 or more");
-                await using var services = ReplayServices.Build(context.Configuration);
+                await using var services = await ReplayServices.OpenAsync(context.Configuration, context.Cancellation);
                 var request = new ReplayRequest(context.Get(run), context.Overrides, context.Get(fromVersion), context.Get(rescored));
                 var progress = new StepProgress(p => context.Err.MarkupLineInterpolated($"[grey]replay: step {p.Step}/{p.Steps}[/]"));
                 var result = await services.GetRequiredService<ReplayTrainer>().RunAsync(request, progress, context.Cancellation);

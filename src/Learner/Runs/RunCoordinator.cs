@@ -33,6 +33,8 @@ public sealed class RunCoordinator(
     /// already exists is not started again, so a redelivered start command is harmless</param>
     public async Task<Guid> StartAsync(RunSettings config, Guid? runId, CancellationToken cancellationToken)
     {
+        // Stored with absolute paths, so that a replay from another directory finds the same base policy.
+        config = config with { Run = config.Run.WithAbsolutePaths() };
         var settings = config.Run;
         if (runId is { } existing && (_active.ContainsKey(existing) || await runs.GetAsync(existing, cancellationToken) is not null))
         {
