@@ -34,6 +34,7 @@ public static class ReplayServices
         services.AddSingleton<PolicyRecorder>();
         services.AddSingleton<TrainingStepRunner>();
         services.AddSingleton<ReplayTrainer>();
+        services.AddSingleton<ReplayScorer>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

@@ -7,13 +7,14 @@ using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
-/// <summary><c>pipeline replay …</c>: a finished run's stored record, used again — retrained (<c>train</c>).</summary>
+/// <summary><c>pipeline replay …</c>: a finished run's stored record, used again — retrained (<c>train</c>) or re-scored (<c>score</c>).</summary>
 public static class ReplayCommand
 {
     public static Command Create()
     {
-        var command = new Command("replay", "Use a finished run's stored record again: retrain from its stored groups (settings: Storage).");
+        var command = new Command("replay", "Use a finished run's stored record again: retrain from its stored groups, or re-score them with today's reward rules (settings: Storage).");
         command.Subcommands.Add(Train());
+        command.Subcommands.Add(ReplayScoreCommand.Create());
         return command;
     }
 
