@@ -23,7 +23,7 @@ public static class ReplayServices
         return services;
     }
 
-    public static ServiceProvider Build(IConfiguration configuration)
+    static ServiceProvider Build(IConfiguration configuration)
     {
         TorchRuntime.Configure(configuration.GetValue<int>("Learner:TorchThreads"));
         var services = new ServiceCollection();

@@ -25,7 +25,7 @@ public static class ReplayScoreCommand
             "The run is only read; a rule that cannot run here (code with no sandbox) leaves its completions not re-scored.",
             [run, save], async context =>
             {
-                await using var services = ReplayServices.Build(context.Configuration);
+                await using var services = await ReplayServices.OpenAsync(context.Configuration, context.Cancellation);
                 var progress = new GroupProgress(p =>
                 {
                     if (p.Groups % ProgressEvery == 0) context.Note($"replay score: {p.Groups} groups, {p.Completions} completions");
