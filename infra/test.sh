@@ -3,7 +3,7 @@
 #
 #   infra/test.sh [dotnet test options]          e.g.  infra/test.sh --filter 'Category!=Slow'
 #
-# Builds Pipeline.sln once, starts a private throwaway RabbitMQ + PostgreSQL (infra/services.sh, own
+# Builds Pipeline.sln once, checks the code style (dotnet format --verify-no-changes), starts a private throwaway RabbitMQ + PostgreSQL (infra/services.sh, own
 # state dir and ports, so a developer's own `services.sh up` is left alone), runs tests/Unit,
 # tests/Integration and tests/EndToEnd in that order, stops the services, and ends with one line:
 #
@@ -36,6 +36,14 @@ if ! dotnet build Pipeline.sln -c "$configuration" -nologo -v minimal "${build_s
     note "build failed; no tests ran"
     summary 0 0 0
     exit 1
+fi
+
+# ---- one code style (.editorconfig): a file the formatter would change fails the run, like a failing test
+note "checking the code style (dotnet format --verify-no-changes)"
+style_failed=0
+if ! dotnet format Pipeline.sln --verify-no-changes --no-restore -v q; then
+    note "code style: run 'dotnet format Pipeline.sln' and commit the result"
+    style_failed=1
 fi
 
 # ---- services (stopped on any exit; stopped explicitly before the summary so it stays the last line)
@@ -86,6 +94,7 @@ if ((${#incomplete[@]})); then
     status=1
 fi
 if ((failed > 0)); then status=1; fi
+if ((style_failed)); then status=1; fi
 if ((passed + failed == 0)); then
     note "zero tests ran"
     status=1

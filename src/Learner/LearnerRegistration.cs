@@ -3,9 +3,9 @@ using Hangfire.PostgreSql;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Data;
 using Pipeline.Learner.Consumers;
 using Pipeline.Learner.Evaluation;
-using Pipeline.Data;
 using Pipeline.Learner.Runs;
 using Pipeline.Rewards;
 

@@ -1,6 +1,6 @@
-using Pipeline.Tasks;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Tasks;
 
 namespace Pipeline.Rewards;
 

@@ -1,8 +1,8 @@
-using Pipeline.Contracts;
 using System.Diagnostics;
 using System.Globalization;
-using Pipeline.Tasks.Arithmetic;
+using Pipeline.Contracts;
 using Pipeline.Rewards;
+using Pipeline.Tasks.Arithmetic;
 
 namespace Pipeline.Rewards;
 

@@ -14,18 +14,18 @@ namespace Pipeline.Sandboxing;
 /// not hold; nothing here ever runs a program outside the sandbox.</summary>
 public sealed class Sandbox : IDisposable
 {
-    private const int NotKilled = -1;
-    private const int Cancelled = -2;
+    const int NotKilled = -1;
+    const int Cancelled = -2;
 
-    private readonly SandboxOptions _options;
-    private readonly bool _dropPrivileges;
-    private readonly SandboxTools? _tools;
-    private readonly string _toolsError;
-    private readonly SandboxCgroups? _cgroups;
-    private readonly SemaphoreSlim _gate;
-    private readonly SandboxSpawner _spawner = new();
-    private readonly string? _seccompFilter;
-    private int _disposed;
+    readonly SandboxOptions _options;
+    readonly bool _dropPrivileges;
+    readonly SandboxTools? _tools;
+    readonly string _toolsError;
+    readonly SandboxCgroups? _cgroups;
+    readonly SemaphoreSlim _gate;
+    readonly SandboxSpawner _spawner = new();
+    readonly string? _seccompFilter;
+    int _disposed;
 
     internal Sandbox(SandboxOptions options)
     {
@@ -132,7 +132,7 @@ public sealed class Sandbox : IDisposable
         }
     }
 
-    private async Task<SandboxResult> RunAsync(
+    async Task<SandboxResult> RunAsync(
         IReadOnlyList<string> arguments, ReadOnlyMemory<byte> stdin, SandboxCgroupSlot? slot, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -214,7 +214,7 @@ public sealed class Sandbox : IDisposable
         };
     }
 
-    private static SandboxResult Failed(string why, TimeSpan elapsed) => new()
+    static SandboxResult Failed(string why, TimeSpan elapsed) => new()
     {
         Termination = SandboxTermination.StartFailed,
         ExitCode = -1,
@@ -228,7 +228,7 @@ public sealed class Sandbox : IDisposable
     /// <summary>Kills the sandbox's pid 1 (the kernel then kills everything in its pid namespace, and bwrap, still
     /// alive, reaps it and exits); kills bwrap itself only if it has not exited half a second later, e.g. when the
     /// namespace did not exist yet. Killing bwrap first would leave its child a zombie of the host's init.</summary>
-    private static async Task KillAsync(Process bubblewrap, Task exited)
+    static async Task KillAsync(Process bubblewrap, Task exited)
     {
         if (exited.IsCompleted)
         {
@@ -252,7 +252,7 @@ public sealed class Sandbox : IDisposable
         }
     }
 
-    private static void TryKill(Process process)
+    static void TryKill(Process process)
     {
         try
         {
@@ -265,7 +265,7 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>Reads up to <paramref name="limit"/> bytes; one byte more calls <paramref name="overflow"/> and stops.</summary>
-    private static async Task<byte[]> CaptureAsync(Stream stream, int limit, Action overflow)
+    static async Task<byte[]> CaptureAsync(Stream stream, int limit, Action overflow)
     {
         var kept = new MemoryStream();
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -299,7 +299,7 @@ public sealed class Sandbox : IDisposable
         return kept.ToArray();
     }
 
-    private static async Task FeedAsync(StreamWriter stdin, ReadOnlyMemory<byte> data)
+    static async Task FeedAsync(StreamWriter stdin, ReadOnlyMemory<byte> data)
     {
         try
         {

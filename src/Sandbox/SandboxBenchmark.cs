@@ -20,8 +20,8 @@ public sealed record SandboxBenchmarkResult(
 
 public static class SandboxBenchmark
 {
-    private const string Trivial = "pass";
-    private const int Rounds = 4;
+    const string Trivial = "pass";
+    const int Rounds = 4;
 
     /// <summary>Measures <paramref name="runs"/> runs of each kind after a short warm-up, in interleaved rounds. Throws if any run does not
     /// exit cleanly: a benchmark of failing runs would measure nothing.</summary>
@@ -72,7 +72,7 @@ public static class SandboxBenchmark
             $"{options.PythonPath} {string.Join(' ', bareArguments)}", sandbox.Isolation);
     }
 
-    private static async Task<TimeSpan> Measure(int runs, int parallelism, Func<Task> run)
+    static async Task<TimeSpan> Measure(int runs, int parallelism, Func<Task> run)
     {
         var next = 0;
         async Task Worker()
@@ -87,7 +87,7 @@ public static class SandboxBenchmark
         return clock.Elapsed;
     }
 
-    private static async Task RunBareAsync(string python, string[] arguments, CancellationToken cancellationToken)
+    static async Task RunBareAsync(string python, string[] arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(python)
         {

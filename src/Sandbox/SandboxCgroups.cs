@@ -6,18 +6,18 @@ namespace Pipeline.Sandboxing;
 /// <summary>One cgroup v1 memory group and one pids group per parallel run slot, created below the verifier's own
 /// groups. A run joins its slot's groups before it drops privileges, so everything it starts is counted there;
 /// after the run the slot is swept (any process still in it is killed) before the next run may use it.</summary>
-internal sealed class SandboxCgroups : IDisposable
+sealed class SandboxCgroups : IDisposable
 {
-    private const string Root = "/sys/fs/cgroup";
-    private const int SigKill = 9;
-    private static int s_instances;
+    const string Root = "/sys/fs/cgroup";
+    const int SigKill = 9;
+    static int s_instances;
 
-    private readonly string _memoryParent;
-    private readonly string _pidsParent;
-    private readonly ConcurrentBag<SandboxCgroupSlot> _free = [];
-    private readonly List<SandboxCgroupSlot> _all = [];
+    readonly string _memoryParent;
+    readonly string _pidsParent;
+    readonly ConcurrentBag<SandboxCgroupSlot> _free = [];
+    readonly List<SandboxCgroupSlot> _all = [];
 
-    private SandboxCgroups(string memoryParent, string pidsParent)
+    SandboxCgroups(string memoryParent, string pidsParent)
     {
         _memoryParent = memoryParent;
         _pidsParent = pidsParent;
@@ -102,7 +102,7 @@ internal sealed class SandboxCgroups : IDisposable
         }
     }
 
-    private static string? OwnGroup(string controller)
+    static string? OwnGroup(string controller)
     {
         foreach (var line in File.ReadLines("/proc/self/cgroup"))
         {
@@ -116,7 +116,7 @@ internal sealed class SandboxCgroups : IDisposable
     }
 
     /// <summary>Groups left by a verifier process that no longer exists (killed before it could clean up).</summary>
-    private static void RemoveStale(string parent)
+    static void RemoveStale(string parent)
     {
         foreach (var dir in Directory.EnumerateDirectories(parent, "pipeline-sandbox-*"))
         {
@@ -134,17 +134,17 @@ internal sealed class SandboxCgroups : IDisposable
     }
 
     [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
+    static extern int kill(int pid, int sig);
 }
 
 /// <summary>The memory and pids groups of one run slot.</summary>
-internal sealed class SandboxCgroupSlot
+sealed class SandboxCgroupSlot
 {
-    private readonly string _memory;
-    private readonly string _pids;
-    private long _oomKillsBefore;
+    readonly string _memory;
+    readonly string _pids;
+    long _oomKillsBefore;
 
-    private SandboxCgroupSlot(string memory, string pids)
+    SandboxCgroupSlot(string memory, string pids)
     {
         _memory = memory;
         _pids = pids;
@@ -219,7 +219,7 @@ internal sealed class SandboxCgroupSlot
         return count;
     }
 
-    private long OomKills()
+    long OomKills()
     {
         var control = Path.Combine(_memory, "memory.oom_control");
         if (!File.Exists(control))

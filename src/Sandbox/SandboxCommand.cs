@@ -1,7 +1,7 @@
 namespace Pipeline.Sandboxing;
 
 /// <summary>The absolute paths of the programs a sandboxed run is started through.</summary>
-internal sealed record SandboxTools(string Shell, string? Setpriv, string Bubblewrap)
+sealed record SandboxTools(string Shell, string? Setpriv, string Bubblewrap)
 {
     /// <summary>Finds the tools, or returns null with what is missing.</summary>
     public static SandboxTools? Resolve(SandboxOptions options, bool dropPrivileges, out string why)
@@ -16,7 +16,7 @@ internal sealed record SandboxTools(string Shell, string? Setpriv, string Bubble
         return why.Length == 0 ? new SandboxTools(shell!, setpriv, bwrap!) : null;
     }
 
-    private static string? Find(string name)
+    static string? Find(string name)
     {
         if (name.Contains('/'))
         {
@@ -36,10 +36,10 @@ internal sealed record SandboxTools(string Shell, string? Setpriv, string Bubble
 /// python3 -I -S -B</c>.
 /// Each stage execs the next, so the host's child pid is bwrap's, and killing it takes the sandbox with it
 /// (<c>--die-with-parent</c> kills the sandbox's pid 1, and the kernel then kills the whole pid namespace).</summary>
-internal static class SandboxCommand
+static class SandboxCommand
 {
-    private const long MiB = 1024 * 1024;
-    private const string None = "-";
+    const long MiB = 1024 * 1024;
+    const string None = "-";
 
     // Runs as the verifier's user before anything untrusted exists: joins the slot's cgroups (root only), sets the
     // rlimits with the shell's own ulimit (one process fewer per run than prlimit), then execs the rest.
@@ -47,7 +47,7 @@ internal static class SandboxCommand
     // $6: open files; $7: file size in 512-byte blocks (POSIX sh); $8: processes of the uid or "-" (`ulimit -u` in
     // bash and busybox, `-p` in dash); $9: the seccomp filter file
     // or "-", opened as descriptor 3 for bwrap's --seccomp (bwrap reads and closes it before the program starts).
-    private const string JoinAndLimit =
+    const string JoinAndLimit =
         "if [ \"$1\" != - ]; then echo $$ > \"$1\" && echo $$ > \"$2\" || " +
         "{ echo 'pipeline-sandbox: cannot join the run cgroups' >&2; exit 125; }; fi; " +
         "ulimit -t \"$4\" && ulimit -S -t \"$3\" && ulimit -v \"$5\" && ulimit -n \"$6\" && ulimit -f \"$7\" && " +

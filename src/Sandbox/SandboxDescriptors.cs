@@ -7,11 +7,11 @@ namespace Pipeline.Sandboxing;
 /// Process.Start, sh, setpriv and bwrap all pass them on: the program would get a writable channel out of
 /// the sandbox. Before each start every descriptor above stderr is therefore marked close-on-exec (the verifier
 /// itself keeps using them).</summary>
-internal static class SandboxDescriptors
+static class SandboxDescriptors
 {
-    private const int GetFlags = 1; // F_GETFD
-    private const int SetFlags = 2; // F_SETFD
-    private const int CloseOnExec = 1; // FD_CLOEXEC
+    const int GetFlags = 1; // F_GETFD
+    const int SetFlags = 2; // F_SETFD
+    const int CloseOnExec = 1; // FD_CLOEXEC
 
     public static void SealInherited()
     {
@@ -30,5 +30,5 @@ internal static class SandboxDescriptors
     }
 
     [DllImport("libc", SetLastError = true)]
-    private static extern int fcntl(int fd, int cmd, int arg);
+    static extern int fcntl(int fd, int cmd, int arg);
 }

@@ -12,9 +12,9 @@ public sealed record SandboxProbeResult(bool Available, string Reason, string Is
 /// in /proc/self/status). Any failure is reported with its reason.</summary>
 public static class SandboxProbe
 {
-    private const string Marker = "pipeline-sandbox-probe ";
+    const string Marker = "pipeline-sandbox-probe ";
 
-    private const string Program = """
+    const string Program = """
         import json, os, resource, socket
         report = {"uid": os.getuid(), "pid": os.getpid(), "cwd": os.getcwd(),
                   "interfaces": [name for _, name in socket.if_nameindex()],
@@ -81,7 +81,7 @@ public static class SandboxProbe
         return why is null ? new SandboxProbeResult(true, "ok", sandbox.Isolation) : Fail(why);
     }
 
-    private sealed record ProbeReport(
+    sealed record ProbeReport(
         [property: JsonPropertyName("uid")] int Uid,
         [property: JsonPropertyName("pid")] int Pid,
         [property: JsonPropertyName("cwd")] string Cwd,

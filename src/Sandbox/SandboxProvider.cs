@@ -12,7 +12,7 @@ public sealed record CodeTaskAvailability(bool Available, string Detail);
 /// probe's reason, and no program runs at all.</summary>
 public sealed class SandboxProvider : IDisposable
 {
-    private readonly Lazy<Task<Sandbox>> _sandbox;
+    readonly Lazy<Task<Sandbox>> _sandbox;
 
     public SandboxProvider(IOptions<SandboxOptions> options)
     {
@@ -51,7 +51,7 @@ public sealed class SandboxProvider : IDisposable
         }
     }
 
-    private static async Task<Sandbox> EstablishAsync(IOptions<SandboxOptions> options)
+    static async Task<Sandbox> EstablishAsync(IOptions<SandboxOptions> options)
     {
         var settings = options.Value;
         return await Sandbox.CreateAsync(settings, CancellationToken.None);

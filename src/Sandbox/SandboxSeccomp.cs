@@ -9,22 +9,22 @@ namespace Pipeline.Sandboxing;
 /// with EPERM, kills the process on any other syscall ABI (i386 <c>int 0x80</c>), and refuses x32 syscall numbers.
 /// Hand-assembled because libseccomp's compiler is not a .NET library and the program is twenty-odd instructions;
 /// x86-64 only (the syscall numbers are the architecture's); elsewhere the sandbox runs without it and says so.</summary>
-internal static class SandboxSeccomp
+static class SandboxSeccomp
 {
     // struct seccomp_data { int nr; u32 arch; u64 instruction_pointer; u64 args[6]; }
-    private const uint NrOffset = 0;
-    private const uint ArchOffset = 4;
-    private const uint AuditArchX8664 = 0xC000003E;
-    private const uint X32SyscallBit = 0x40000000;
+    const uint NrOffset = 0;
+    const uint ArchOffset = 4;
+    const uint AuditArchX8664 = 0xC000003E;
+    const uint X32SyscallBit = 0x40000000;
 
-    private const ushort LoadWordAbsolute = 0x20; // BPF_LD | BPF_W | BPF_ABS
-    private const ushort JumpIfEqual = 0x15;      // BPF_JMP | BPF_JEQ | BPF_K
-    private const ushort JumpIfAtLeast = 0x35;    // BPF_JMP | BPF_JGE | BPF_K
-    private const ushort Return = 0x06;           // BPF_RET | BPF_K
+    const ushort LoadWordAbsolute = 0x20; // BPF_LD | BPF_W | BPF_ABS
+    const ushort JumpIfEqual = 0x15;      // BPF_JMP | BPF_JEQ | BPF_K
+    const ushort JumpIfAtLeast = 0x35;    // BPF_JMP | BPF_JGE | BPF_K
+    const ushort Return = 0x06;           // BPF_RET | BPF_K
 
-    private const uint KillProcess = 0x80000000;  // SECCOMP_RET_KILL_PROCESS
-    private const uint Allow = 0x7FFF0000;        // SECCOMP_RET_ALLOW
-    private const uint ErrnoEperm = 0x00050000 | 1; // SECCOMP_RET_ERRNO | EPERM
+    const uint KillProcess = 0x80000000;  // SECCOMP_RET_KILL_PROCESS
+    const uint Allow = 0x7FFF0000;        // SECCOMP_RET_ALLOW
+    const uint ErrnoEperm = 0x00050000 | 1; // SECCOMP_RET_ERRNO | EPERM
 
     /// <summary>x86-64 numbers (asm/unistd_64.h) of the denied calls.</summary>
     public static readonly IReadOnlyList<(string Name, uint Number)> Denied =

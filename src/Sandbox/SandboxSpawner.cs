@@ -7,9 +7,9 @@ namespace Pipeline.Sandboxing;
 /// signal, which fires when the *thread* that forked bwrap ends, not the process: started from a thread-pool
 /// thread that the pool later retires, a healthy run would be SIGKILLed mid-flight. This thread lives as long as
 /// the sandbox, so a run dies with its parent exactly when it should: when the verifier ends, or at disposal.</summary>
-internal sealed class SandboxSpawner : IDisposable
+sealed class SandboxSpawner : IDisposable
 {
-    private readonly BlockingCollection<(Process Process, TaskCompletionSource Started)> _requests = [];
+    readonly BlockingCollection<(Process Process, TaskCompletionSource Started)> _requests = [];
 
     public SandboxSpawner()
     {
@@ -27,7 +27,7 @@ internal sealed class SandboxSpawner : IDisposable
 
     public void Dispose() => _requests.CompleteAdding();
 
-    private void Serve()
+    void Serve()
     {
         foreach (var (process, started) in _requests.GetConsumingEnumerable())
         {

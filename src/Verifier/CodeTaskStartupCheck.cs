@@ -1,6 +1,6 @@
-using Pipeline.Sandboxing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Verifier;
 

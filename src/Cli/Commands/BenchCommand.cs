@@ -1,12 +1,12 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Benchmarks.Bus;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
-using Pipeline.Benchmarks.Bus;
 using Pipeline.Cli.Workflows;
+using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Orchestration;
-using Pipeline.Learner.Evaluation;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Hosting;
+using Pipeline.Benchmarks.Fp8;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
-using Pipeline.Benchmarks.Fp8;
 using Pipeline.Cli.Workflows;
-using Pipeline.Orchestration;
+using Pipeline.Hosting;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
+using Pipeline.Orchestration;
 using Pipeline.Policy.Training;
 using Pipeline.Tasks.Arithmetic;
 

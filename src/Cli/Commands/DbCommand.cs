@@ -2,8 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Workflows;
-using Pipeline.Orchestration;
 using Pipeline.Data;
+using Pipeline.Orchestration;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;

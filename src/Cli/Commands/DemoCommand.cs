@@ -1,17 +1,17 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Hosting;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
-using Pipeline.Orchestration;
+using Pipeline.Hosting;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
+using Pipeline.Orchestration;
 using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Training;
-using Pipeline.Tasks.Arithmetic;
 using Pipeline.Rewards;
+using Pipeline.Tasks.Arithmetic;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;

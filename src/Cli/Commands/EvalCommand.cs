@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
-using Pipeline.Orchestration;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
+using Pipeline.Orchestration;
 using Pipeline.Policy.Checkpoints;
 using Spectre.Console;
 

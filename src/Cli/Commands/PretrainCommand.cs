@@ -1,12 +1,12 @@
 using System.CommandLine;
-using Pipeline.Hosting;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Workflows;
-using Spectre.Console;
+using Pipeline.Hosting;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Training;
 using Pipeline.Tasks.Arithmetic;
+using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 

@@ -46,7 +46,9 @@ public static class ReplayScoreCommand
                     result.NotRescoredReasons,
                     Changes = result.Changes.Select(c => new
                     {
-                        Batch = c.BatchId, Prompt = c.PromptId, c.Index,
+                        Batch = c.BatchId,
+                        Prompt = c.PromptId,
+                        c.Index,
                         // Components too: they tell a change whose reward and verdict are equal.
                         Before = new { c.Before.Reward, c.Before.Verdict, c.Before.Components },
                         After = new { c.After.Reward, c.After.Verdict, c.After.Components },

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
-using Pipeline.Orchestration;
 using Pipeline.Data.Stores;
+using Pipeline.Orchestration;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;

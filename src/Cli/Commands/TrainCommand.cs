@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
-using Pipeline.Orchestration;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
+using Pipeline.Orchestration;
 using Pipeline.Policy.Checkpoints;
 using Spectre.Console;
 
@@ -51,7 +51,13 @@ public static class TrainCommand
                 RunsCommand.Print(context.Out, report);
                 await context.WriteJsonAsync(new
                 {
-                    RunId = report.Id, report.Status, report.PolicyVersions, report.GroupsScored, report.GroupsExpected, report.DuplicatesIgnored, report.Final,
+                    RunId = report.Id,
+                    report.Status,
+                    report.PolicyVersions,
+                    report.GroupsScored,
+                    report.GroupsExpected,
+                    report.DuplicatesIgnored,
+                    report.Final,
                 });
                 if (report.Status == "completed") return ExitCodes.Success;
                 context.Err.MarkupLineInterpolated($"[red]error:[/] run {runId} ended {report.Status}{(report.Error is null ? "" : $": {report.Error}")}");

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Workflows;
 using Pipeline.Orchestration;
-using Spectre.Console;
 using Pipeline.Verifier.Jsonl;
+using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 

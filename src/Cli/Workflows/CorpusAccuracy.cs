@@ -1,7 +1,7 @@
 using Pipeline.Contracts;
+using Pipeline.Rewards;
 using Pipeline.Tasks;
 using Pipeline.Tasks.Arithmetic;
-using Pipeline.Rewards;
 
 namespace Pipeline.Cli.Workflows;
 

@@ -19,7 +19,11 @@ public sealed class ScoringRevisionStore(IDbContextFactory<PipelineDbContext> co
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var revision = new ScoringRevision
         {
-            RunId = runId, CodeVersion = codeVersion, Completions = completions, Changed = changed, NotRescored = notRescored,
+            RunId = runId,
+            CodeVersion = codeVersion,
+            Completions = completions,
+            Changed = changed,
+            NotRescored = notRescored,
             CreatedAt = time.GetUtcNow(),
         };
         db.ScoringRevisions.Add(revision);
@@ -58,7 +62,10 @@ public sealed class ScoringRevisionStore(IDbContextFactory<PipelineDbContext> co
             .ToListAsync(cancellationToken);
         return rows.ToDictionary(r => (r.PromptId, r.Index), r => new CompletionScore
         {
-            Index = r.Index, Reward = r.Reward, Components = ScoredGroupMapper.ComponentsFromJson(r.ComponentsJson), Verdict = r.Verdict,
+            Index = r.Index,
+            Reward = r.Reward,
+            Components = ScoredGroupMapper.ComponentsFromJson(r.ComponentsJson),
+            Verdict = r.Verdict,
         });
     }
 }

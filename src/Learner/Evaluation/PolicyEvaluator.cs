@@ -2,8 +2,8 @@ using Pipeline.Contracts;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Sampling;
 using Pipeline.Policy.Tokenization;
-using Pipeline.Tasks;
 using Pipeline.Rewards;
+using Pipeline.Tasks;
 
 namespace Pipeline.Learner.Evaluation;
 

@@ -100,8 +100,13 @@ public sealed class ReplayTrainer(
             var final = evaluator.Evaluate(trainer.Policy, TaskSources.For(settings).HeldOut, settings.Run.EvaluationK, settings.Run.MaxTokens, settings.Run.Seed);
             await evaluations.AddAsync(new EvaluationResult
             {
-                RunId = run.Id, PolicyVersion = version, Split = EvaluationJob.Split, Accuracy = final.Accuracy, FormatRate = final.FormatRate,
-                PassAtK = double.IsNaN(final.PassAtK) ? 0 : final.PassAtK, K = final.K,
+                RunId = run.Id,
+                PolicyVersion = version,
+                Split = EvaluationJob.Split,
+                Accuracy = final.Accuracy,
+                FormatRate = final.FormatRate,
+                PassAtK = double.IsNaN(final.PassAtK) ? 0 : final.PassAtK,
+                K = final.K,
             }, cancellationToken);
             await runs.MarkCompletedAsync(run.Id, cancellationToken);
 

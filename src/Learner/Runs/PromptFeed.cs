@@ -1,5 +1,5 @@
-using Pipeline.Policy.Sampling;
 using Pipeline.Contracts;
+using Pipeline.Policy.Sampling;
 using Pipeline.Tasks;
 
 namespace Pipeline.Learner.Runs;

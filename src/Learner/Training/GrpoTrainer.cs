@@ -62,8 +62,13 @@ public sealed class GrpoTrainer : IDisposable
         var batch = TrainingBatch.Build(groups, _options, _maxTokens);
         var result = new StepResult
         {
-            Updated = false, MeanReward = rewards.MeanReward, Accuracy = rewards.Accuracy, FormatRate = rewards.FormatRate,
-            GroupsUsed = batch.GroupsUsed, GroupsDropped = batch.GroupsDropped, Dropped = batch.Dropped,
+            Updated = false,
+            MeanReward = rewards.MeanReward,
+            Accuracy = rewards.Accuracy,
+            FormatRate = rewards.FormatRate,
+            GroupsUsed = batch.GroupsUsed,
+            GroupsDropped = batch.GroupsDropped,
+            Dropped = batch.Dropped,
         };
         if (batch.IsEmpty) return result with { Seconds = clock.Elapsed.TotalSeconds };
 

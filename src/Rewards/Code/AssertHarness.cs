@@ -1,6 +1,6 @@
-using Pipeline.Sandboxing;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Pipeline.Sandboxing;
 
 namespace Pipeline.Rewards.Code;
 
@@ -16,16 +16,16 @@ namespace Pipeline.Rewards.Code;
 /// no capabilities) cannot open its /proc fds or memory; it reports each test on its own stdout, which the program
 /// never holds, prefixing every line with a random per-run nonce it received on stdin (defence in depth). A program
 /// that exits early, prints "PASSED", kills the harness or breaks the protocol therefore only loses tests.</summary>
-internal static class AssertHarness
+static class AssertHarness
 {
     /// <summary>Value encoding shared by both processes; only the harness's decoder is trusted.</summary>
-    private static readonly string Codec = HarnessScript.Read("codec.py");
+    static readonly string Codec = HarnessScript.Read("codec.py");
 
     /// <summary>The program's process: loads the program, then answers calls until its input ends.</summary>
-    private static readonly string Server = HarnessScript.Read("server.py");
+    static readonly string Server = HarnessScript.Read("server.py");
 
     /// <summary>The trusted harness: reads {nonce, program, tests, server} on stdin, reports on stdout.</summary>
-    private static readonly string Harness = HarnessScript.Read("harness.py");
+    static readonly string Harness = HarnessScript.Read("harness.py");
 
     /// <summary>The harness, as the program text of one sandboxed run.</summary>
     public static string Source { get; } = Codec + Harness;

@@ -1,8 +1,8 @@
-using Pipeline.Tasks;
-using Pipeline.Sandboxing;
 using Pipeline.Contracts;
-using Pipeline.Tasks.Code;
 using Pipeline.Rewards;
+using Pipeline.Sandboxing;
+using Pipeline.Tasks;
+using Pipeline.Tasks.Code;
 
 namespace Pipeline.Rewards.Code;
 

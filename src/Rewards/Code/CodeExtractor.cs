@@ -1,5 +1,5 @@
-using Pipeline.Tasks;
 using System.Text.RegularExpressions;
+using Pipeline.Tasks;
 
 namespace Pipeline.Rewards.Code;
 
@@ -17,7 +17,7 @@ public static partial class CodeExtractor
     /// <summary>Programs travel as a command-line argument, whose Linux limit is 128 KiB.</summary>
     public const int MaxProgramChars = 64 * 1024;
 
-    private static readonly string[] PythonTags = ["", "python", "py", "python3"];
+    static readonly string[] PythonTags = ["", "python", "py", "python3"];
 
     public static CodeExtraction Extract(string completion)
     {
@@ -59,7 +59,7 @@ public static partial class CodeExtractor
         return new CodeExtraction(program, null);
     }
 
-    private static CodeExtraction Fail(string why) => new(null, why);
+    static CodeExtraction Fail(string why) => new(null, why);
 
     // An opening fence, its info string to the end of the line, then everything up to the next fence.
     [GeneratedRegex(@"```(?<info>[^\n`]*)\n(?<code>.*?)```", RegexOptions.Singleline | RegexOptions.CultureInvariant)]

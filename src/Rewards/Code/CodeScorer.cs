@@ -1,7 +1,7 @@
-using Pipeline.Tasks;
-using Pipeline.Sandboxing;
 using System.Text;
 using Pipeline.Contracts;
+using Pipeline.Sandboxing;
+using Pipeline.Tasks;
 using Pipeline.Tasks.Code;
 
 namespace Pipeline.Rewards.Code;
@@ -48,7 +48,7 @@ public sealed class CodeScorer(Sandbox sandbox)
         : tests.Any(t => t.Verdict == CodeVerdict.SandboxError) ? CodeVerdict.SandboxError
         : tests.First(t => t.Verdict != CodeVerdict.Accepted).Verdict;
 
-    private async Task<IReadOnlyList<CodeTestResult>> RunStdinTestAsync(
+    async Task<IReadOnlyList<CodeTestResult>> RunStdinTestAsync(
         string program, CodeTestCase test, CancellationToken cancellationToken)
     {
         var run = await sandbox.RunPythonAsync(["-c", program], Encoding.UTF8.GetBytes(test.Input), cancellationToken);
@@ -61,7 +61,7 @@ public sealed class CodeScorer(Sandbox sandbox)
             : [new CodeTestResult(CodeVerdict.WrongAnswer, "output differs from the expected output")];
     }
 
-    private async Task<IReadOnlyList<CodeTestResult>> RunTestCodeAsync(
+    async Task<IReadOnlyList<CodeTestResult>> RunTestCodeAsync(
         string program, string testCode, CancellationToken cancellationToken)
     {
         var nonce = AssertHarness.NewNonce();
@@ -70,7 +70,7 @@ public sealed class CodeScorer(Sandbox sandbox)
         return AssertHarness.Interpret(run, nonce);
     }
 
-    private static CodeScoreResult Result(
+    static CodeScoreResult Result(
         int index, CodeVerdict verdict, bool formatOk, IReadOnlyList<CodeTestResult> tests, string? detail)
     {
         var passed = verdict == CodeVerdict.Accepted && formatOk;

@@ -2,7 +2,7 @@ namespace Pipeline.Rewards.Code;
 
 /// <summary>The Python of the assert harness, kept as real <c>.py</c> files (embedded in this assembly) so that it
 /// reads, diffs and lints as Python rather than as C# strings.</summary>
-internal static class HarnessScript
+static class HarnessScript
 {
     public static string Read(string file)
     {

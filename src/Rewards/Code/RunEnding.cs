@@ -2,14 +2,14 @@ using Pipeline.Sandboxing;
 namespace Pipeline.Rewards.Code;
 
 /// <summary>What the way a sandboxed run ended says, before its output is looked at.</summary>
-internal static class RunEnding
+static class RunEnding
 {
-    private const int SigKill = 9;
-    private const int SigXcpu = 24;
+    const int SigKill = 9;
+    const int SigXcpu = 24;
 
     // Lines the sandbox's own tools print when they, not the program, fail. A program can print these too, which
     // only turns its failure into a sandbox-error: still no reward.
-    private static readonly string[] ToolPrefixes = ["bwrap: ", "setpriv: ", "pipeline-sandbox: "];
+    static readonly string[] ToolPrefixes = ["bwrap: ", "setpriv: ", "pipeline-sandbox: "];
 
     /// <summary>The verdict the ending forces, or null when the program exited with status 0 and only its output
     /// can tell whether it passed.</summary>
@@ -54,5 +54,5 @@ internal static class RunEnding
             : last.Length > 0 ? Clip(last) : $"exit code {run.ExitCode}");
     }
 
-    private static string Clip(string text) => text.Length <= 300 ? text : text[..300];
+    static string Clip(string text) => text.Length <= 300 ? text : text[..300];
 }

@@ -14,7 +14,7 @@ public static class CodeProblems
 {
     /// <summary>The reward kind of code problems: the program runs against the reference's tests in a sandbox.</summary>
 
-    private const string AnswerFormat =
+    const string AnswerFormat =
         "Think in <think>…</think>, then give the complete Python 3 program in a ```python fenced block inside " +
         "<answer>…</answer>.";
 
@@ -63,11 +63,11 @@ public static class CodeProblems
     public static CodeProblem Get(string id) =>
         All.FirstOrDefault(p => p.Id == id) ?? throw new KeyNotFoundException($"No built-in code problem '{id}'.");
 
-    private static CodeProblem Stdin(string id, string statement, (string Input, string Output)[] tests, string solution) =>
+    static CodeProblem Stdin(string id, string statement, (string Input, string Output)[] tests, string solution) =>
         new(id, $"{statement} {AnswerFormat}",
             new CodeReference { Tests = tests.Select(t => new CodeTestCase(t.Input, t.Output)).ToList() }.ToJson(),
             solution);
 
-    private static CodeProblem Asserts(string id, string statement, string testCode, string solution) =>
+    static CodeProblem Asserts(string id, string statement, string testCode, string solution) =>
         new(id, $"{statement} {AnswerFormat}", new CodeReference { TestCode = testCode }.ToJson(), solution);
 }

@@ -14,7 +14,7 @@ public sealed record CodeTestCase(
 /// <c>assert</c> and each top-level <c>test_*</c> function is one test.</summary>
 public sealed record CodeReference
 {
-    private static readonly JsonSerializerOptions Json = new()
+    static readonly JsonSerializerOptions Json = new()
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,

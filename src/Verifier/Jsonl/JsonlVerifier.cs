@@ -1,9 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pipeline.Rewards;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
-using Pipeline.Rewards;
 
 namespace Pipeline.Verifier.Jsonl;
 

@@ -1,7 +1,7 @@
 using Pipeline.Contracts;
+using Pipeline.Rewards;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
-using Pipeline.Rewards;
 
 namespace Pipeline.Verifier.Jsonl;
 

@@ -1,14 +1,14 @@
-using Pipeline.Hosting;
-using Pipeline.Tests.Integration.Services;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Workflows;
+using Pipeline.Hosting;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Training;
+using Pipeline.Rewards;
 using Pipeline.Rollout;
 using Pipeline.Tasks.Arithmetic;
-using Pipeline.Rewards;
+using Pipeline.Tests.Integration.Services;
 
 namespace Pipeline.Tests.Integration.Cli;
 

@@ -1,5 +1,5 @@
-using Pipeline.Tests.Integration.Services;
 using System.Text.Json;
+using Pipeline.Tests.Integration.Services;
 using Xunit.Abstractions;
 
 namespace Pipeline.Tests.Integration.Cli;

@@ -1,9 +1,9 @@
-using Pipeline.Tests.Integration.Verifier;
-using Pipeline.Tests.Integration.Services;
 using System.Text.Json;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
+using Pipeline.Tests.Integration.Services;
+using Pipeline.Tests.Integration.Verifier;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
 

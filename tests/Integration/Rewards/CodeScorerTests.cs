@@ -1,9 +1,9 @@
-using Pipeline.Tests.Integration.Sandbox;
-using Pipeline.Contracts;
 using System.Text.Json;
-using Pipeline.Tasks.Code;
+using Pipeline.Contracts;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
+using Pipeline.Tasks.Code;
+using Pipeline.Tests.Integration.Sandbox;
 
 namespace Pipeline.Tests.Integration.Rewards;
 
@@ -13,7 +13,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
 {
     public static TheoryData<string> ProblemIds() => new(CodeProblems.All.Select(p => p.Id));
 
-    private Task<CodeScoreResult> Score(string program, string problemId) =>
+    Task<CodeScoreResult> Score(string program, string problemId) =>
         fixture.Scorer.ScoreAsync(3, SandboxFixture.Completion(program), CodeProblems.Get(problemId).Reference);
 
     [Theory]

@@ -1,6 +1,6 @@
-using Pipeline.Contracts;
 using System.Net;
 using System.Net.Sockets;
+using Pipeline.Contracts;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
 
@@ -11,10 +11,10 @@ namespace Pipeline.Tests.Integration.Sandbox;
 [Collection(SandboxCollection.Name)]
 public sealed class HostileProgramTests(SandboxFixture fixture)
 {
-    private const string SumReference = """{"tests": [{"input": "1 2\n", "output": "3\n"}]}""";
-    private const string GcdReference = """{"test_code": "assert gcd(12, 18) == 6\nassert gcd(17, 5) == 1\n"}""";
+    const string SumReference = """{"tests": [{"input": "1 2\n", "output": "3\n"}]}""";
+    const string GcdReference = """{"test_code": "assert gcd(12, 18) == 6\nassert gcd(17, 5) == 1\n"}""";
 
-    private async Task<CodeScoreResult> Score(string program, string reference = SumReference)
+    async Task<CodeScoreResult> Score(string program, string reference = SumReference)
     {
         var result = await fixture.Scorer.ScoreAsync(0, SandboxFixture.Completion(program), reference);
         Assert.Equal(0, result.Score.Reward);
@@ -24,14 +24,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
         return result;
     }
 
-    private async Task AssertStillServing()
+    async Task AssertStillServing()
     {
         var ok = await fixture.Scorer.ScoreAsync(
             1, SandboxFixture.Completion("import sys\nprint(sum(int(x) for x in sys.stdin.read().split()))"), SumReference);
         SandboxFixture.AssertVerdict(CodeVerdict.Accepted, ok);
     }
 
-    private static void AssertNoProcessMentions(string marker)
+    static void AssertNoProcessMentions(string marker)
     {
         var survivors = Directory.EnumerateDirectories("/proc")
             .Where(dir => int.TryParse(Path.GetFileName(dir), out _))

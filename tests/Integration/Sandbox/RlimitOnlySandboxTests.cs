@@ -10,10 +10,10 @@ namespace Pipeline.Tests.Integration.Sandbox;
 [Collection(SandboxCollection.Name)]
 public sealed class RlimitOnlySandboxTests : IAsyncLifetime
 {
-    private const string SumReference = """{"tests": [{"input": "1 2\n", "output": "3\n"}]}""";
+    const string SumReference = """{"tests": [{"input": "1 2\n", "output": "3\n"}]}""";
 
-    private CodeSandbox _sandbox = null!;
-    private CodeScorer _scorer = null!;
+    CodeSandbox _sandbox = null!;
+    CodeScorer _scorer = null!;
 
     public async Task InitializeAsync()
     {

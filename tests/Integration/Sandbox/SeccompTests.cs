@@ -8,7 +8,7 @@ namespace Pipeline.Tests.Integration.Sandbox;
 [Collection(SandboxCollection.Name)]
 public sealed class SeccompTests(SandboxFixture fixture)
 {
-    private const string DeniedReference = """{"tests": [{"input": "", "output": "-1 1\n"}]}""";
+    const string DeniedReference = """{"tests": [{"input": "", "output": "-1 1\n"}]}""";
 
     [Fact]
     public void TheIsolationLineNamesTheFilter() =>

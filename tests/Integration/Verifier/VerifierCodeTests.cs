@@ -1,16 +1,16 @@
-using Pipeline.Tests.Integration.Sandbox;
 using System.Text.Json;
-using MassTransit.Testing;
 using MassTransit;
+using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
-using Pipeline.Tasks.Code;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
+using Pipeline.Tasks.Code;
+using Pipeline.Tests.Integration.Sandbox;
+using Pipeline.Verifier;
 using Pipeline.Verifier.Consumers;
 using Pipeline.Verifier.Jsonl;
-using Pipeline.Verifier;
 
 namespace Pipeline.Tests.Integration.Verifier;
 
@@ -19,10 +19,10 @@ namespace Pipeline.Tests.Integration.Verifier;
 [Collection(SandboxCollection.Name)]
 public sealed class VerifierCodeTests
 {
-    private static readonly Guid RunId = Guid.Parse("0d8e7f4c-3a1b-4c2d-9e5f-6a7b8c9d0e1f");
+    static readonly Guid RunId = Guid.Parse("0d8e7f4c-3a1b-4c2d-9e5f-6a7b8c9d0e1f");
 
     /// <summary>The fixture's tight limits, as configuration.</summary>
-    private static IConfiguration Settings()
+    static IConfiguration Settings()
     {
         var options = SandboxFixture.TestOptions();
         return new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -37,7 +37,7 @@ public sealed class VerifierCodeTests
         }).Build();
     }
 
-    private static Completion Completion(int index, string program) => new()
+    static Completion Completion(int index, string program) => new()
     {
         Index = index,
         Text = SandboxFixture.Completion(program),

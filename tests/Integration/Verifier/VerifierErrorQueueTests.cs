@@ -1,4 +1,3 @@
-using Pipeline.Tests.Integration.Services;
 using System.Text;
 using MassTransit;
 using MassTransit.Testing;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Hosting;
+using Pipeline.Tests.Integration.Services;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Xunit.Abstractions;

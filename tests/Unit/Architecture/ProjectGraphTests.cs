@@ -12,9 +12,16 @@ public sealed partial class ProjectGraphTests
     /// <summary>Each project's layer; a reference must point to a strictly lower layer.</summary>
     static readonly Dictionary<string, int> Layers = new()
     {
-        ["Contracts"] = 0, ["Tasks"] = 0, ["Sandbox"] = 0,
-        ["Rewards"] = 1, ["Policy"] = 1, ["Data"] = 1, ["Hosting"] = 1,
-        ["Verifier"] = 2, ["Rollout"] = 2, ["Learner"] = 2,
+        ["Contracts"] = 0,
+        ["Tasks"] = 0,
+        ["Sandbox"] = 0,
+        ["Rewards"] = 1,
+        ["Policy"] = 1,
+        ["Data"] = 1,
+        ["Hosting"] = 1,
+        ["Verifier"] = 2,
+        ["Rollout"] = 2,
+        ["Learner"] = 2,
         ["Orchestration"] = 3,
         ["Benchmarks"] = 4,
         ["Cli"] = 5,

@@ -45,7 +45,11 @@ public sealed class PretrainerTests
         manual_seed(options.Seed);
         using var initial = new CausalLm(CausalLm.DefaultConfig() with
         {
-            HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 64, MaxPositionEmbeddings = 64,
+            HiddenSize = 32,
+            NumHiddenLayers = 2,
+            NumAttentionHeads = 2,
+            IntermediateSize = 64,
+            MaxPositionEmbeddings = 64,
         });
         using var trained = new Pretrainer(options).Train(task, corpus.Sample, reports.Add);
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pipeline.Rewards;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
 using Pipeline.Verifier.Jsonl;
-using Pipeline.Rewards;
 
 namespace Pipeline.Tests.Unit.Verifier;
 

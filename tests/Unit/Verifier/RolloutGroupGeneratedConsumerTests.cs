@@ -3,11 +3,11 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
-using Pipeline.Verifier;
+using Pipeline.Rewards;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
+using Pipeline.Verifier;
 using Pipeline.Verifier.Consumers;
-using Pipeline.Rewards;
 
 namespace Pipeline.Tests.Unit.Verifier;
 

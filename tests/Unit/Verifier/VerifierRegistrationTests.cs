@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Pipeline.Verifier;
+using Pipeline.Rewards;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
+using Pipeline.Verifier;
 using Pipeline.Verifier.Jsonl;
-using Pipeline.Rewards;
 
 namespace Pipeline.Tests.Unit.Verifier;
 

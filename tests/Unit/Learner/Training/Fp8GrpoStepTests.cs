@@ -1,10 +1,10 @@
-using Pipeline.Tests.Unit.Policy.Fp8;
 using Pipeline.Contracts;
 using Pipeline.Learner.Grpo;
 using Pipeline.Learner.Training;
 using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Tokenization;
+using Pipeline.Tests.Unit.Policy.Fp8;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Unit.Learner.Training;
@@ -53,11 +53,18 @@ public sealed class Fp8GrpoStepTests
         Prompt = new RolloutPrompt { PromptId = 0, Text = prompt, Task = "math", Reference = "4" },
         Completions = samples.Select((s, i) => new Completion
         {
-            Index = i, Text = "", TokenIds = PackedArrays.Pack(s.Tokens), LogProbs = PackedArrays.Pack(s.LogProbs), FinishReason = "stop",
+            Index = i,
+            Text = "",
+            TokenIds = PackedArrays.Pack(s.Tokens),
+            LogProbs = PackedArrays.Pack(s.LogProbs),
+            FinishReason = "stop",
         }).ToArray(),
         Scores = samples.Select((s, i) => new CompletionScore
         {
-            Index = i, Reward = s.Reward, Components = new Dictionary<string, double> { ["accuracy"] = s.Reward }, Verdict = "",
+            Index = i,
+            Reward = s.Reward,
+            Components = new Dictionary<string, double> { ["accuracy"] = s.Reward },
+            Verdict = "",
         }).ToArray(),
     };
 }

@@ -18,7 +18,11 @@ static class ScoredGroups
         Prompt = new RolloutPrompt { PromptId = 0, Text = prompt, Task = "math", Reference = "" },
         Completions = samples.Select(s => new Completion
         {
-            Index = s.Index, Text = "", TokenIds = PackedArrays.Pack(s.Tokens), LogProbs = PackedArrays.Pack(s.LogProbs), FinishReason = "stop",
+            Index = s.Index,
+            Text = "",
+            TokenIds = PackedArrays.Pack(s.Tokens),
+            LogProbs = PackedArrays.Pack(s.LogProbs),
+            FinishReason = "stop",
         }).ToArray(),
         Scores = (scoreOrder ?? Enumerable.Range(0, samples.Length).ToArray()).Select(i => new CompletionScore
         {

@@ -116,7 +116,11 @@ public sealed class Fp8LinearTests
 
     internal static PolicyConfig TinyConfig() => CausalLm.DefaultConfig() with
     {
-        HiddenSize = 32, IntermediateSize = 160, NumHiddenLayers = 2, NumAttentionHeads = 2, MaxPositionEmbeddings = 32,
+        HiddenSize = 32,
+        IntermediateSize = 160,
+        NumHiddenLayers = 2,
+        NumAttentionHeads = 2,
+        MaxPositionEmbeddings = 32,
     };
 
     static (Tensor Y, Tensor Dx, Tensor Dw) RunLinear(Tensor weight, Tensor x, Tensor upstream, LinearPrecision precision)

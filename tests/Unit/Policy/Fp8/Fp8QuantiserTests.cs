@@ -143,7 +143,7 @@ public sealed class Fp8QuantiserTests
 }
 
 /// <summary>Element-wise float comparison within an absolute tolerance.</summary>
-internal sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
 {
     public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
     public int GetHashCode(float obj) => 0;

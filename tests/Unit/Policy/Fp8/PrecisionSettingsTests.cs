@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Pipeline.Hosting;
 using Pipeline.Cli.Hosting;
+using Pipeline.Hosting;
 using Pipeline.Learner.Grpo;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Checkpoints;

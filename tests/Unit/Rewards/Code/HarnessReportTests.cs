@@ -7,21 +7,21 @@ namespace Pipeline.Tests.Unit.Rewards.Code;
 /// <summary>How runs and harness reports become verdicts, checked on fabricated runs.</summary>
 public sealed class HarnessReportTests
 {
-    private const string Nonce = "00112233445566778899aabbccddeeff";
+    const string Nonce = "00112233445566778899aabbccddeeff";
 
-    private static SandboxResult Run(
+    static SandboxResult Run(
         string stdout = "", string stderr = "", int exitCode = 0,
         SandboxTermination termination = SandboxTermination.Exited, bool oom = false) => new()
-    {
-        Termination = termination,
-        ExitCode = exitCode,
-        Stdout = Encoding.UTF8.GetBytes(stdout),
-        Stderr = Encoding.UTF8.GetBytes(stderr),
-        MemoryLimitHit = oom,
-        Elapsed = TimeSpan.FromMilliseconds(40),
-    };
+        {
+            Termination = termination,
+            ExitCode = exitCode,
+            Stdout = Encoding.UTF8.GetBytes(stdout),
+            Stderr = Encoding.UTF8.GetBytes(stderr),
+            MemoryLimitHit = oom,
+            Elapsed = TimeSpan.FromMilliseconds(40),
+        };
 
-    private static string Line(string json, string nonce = Nonce) => $"{nonce} {json}\n";
+    static string Line(string json, string nonce = Nonce) => $"{nonce} {json}\n";
 
     [Fact]
     public void AFullReportGivesOneVerdictPerTest()

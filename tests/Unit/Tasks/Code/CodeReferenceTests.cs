@@ -1,7 +1,7 @@
-using Pipeline.Tasks;
-using Pipeline.Tasks.Code;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
+using Pipeline.Tasks;
+using Pipeline.Tasks.Code;
 
 namespace Pipeline.Tests.Unit.Tasks.Code;
 
