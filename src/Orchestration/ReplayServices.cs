@@ -25,6 +25,7 @@ public static class ReplayServices
         services.AddSingleton<PolicyRecorder>();
         services.AddSingleton<TrainingStepRunner>();
         services.AddSingleton<ReplayTrainer>();
+        services.AddSingleton<ReplayExporter>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

@@ -14,6 +14,7 @@ public static class ReplayCommand
     {
         var command = new Command("replay", "Use a finished run's stored record again: retrain from its stored groups (settings: Storage).");
         command.Subcommands.Add(Train());
+        command.Subcommands.Add(ReplayExportCommand.Create());
         return command;
     }
 
