@@ -4,14 +4,12 @@ using Pipeline.Data;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Replay;
 using Pipeline.Learner.Runs;
-using Pipeline.Policy;
 using Pipeline.Rewards;
 
 namespace Pipeline.Orchestration;
 
 /// <summary>What the <c>pipeline replay</c> commands need: the run database, the reward rules, the evaluator and the
-/// learner's step — no bus, no generation, no verifier service. libtorch gets <c>Learner:TorchThreads</c> threads
-/// (0: one per core, as a run's learner has by default), because a replay is bit-identical only on the same thread count.</summary>
+/// learner's step — no bus, no generation, no verifier service.</summary>
 public static class ReplayServices
 {
     /// <summary>The services over a database brought up to date first (a run recorded before the training-step
@@ -25,7 +23,6 @@ public static class ReplayServices
 
     static ServiceProvider Build(IConfiguration configuration)
     {
-        TorchRuntime.Configure(configuration.GetValue<int>("Learner:TorchThreads"));
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddPipelineData(configuration);
@@ -35,6 +32,7 @@ public static class ReplayServices
         services.AddSingleton<TrainingStepRunner>();
         services.AddSingleton<ReplayTrainer>();
         services.AddSingleton<ReplayScorer>();
+        services.AddSingleton<ReplayExporter>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Learner.Replay;
 using Pipeline.Orchestration;
+using Pipeline.Policy;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
@@ -15,6 +17,7 @@ public static class ReplayCommand
         var command = new Command("replay", "Use a finished run's stored record again: retrain from its stored groups, or re-score them with today's reward rules (settings: Storage).");
         command.Subcommands.Add(Train());
         command.Subcommands.Add(ReplayScoreCommand.Create());
+        command.Subcommands.Add(ReplayExportCommand.Create());
         return command;
     }
 
@@ -31,6 +34,9 @@ public static class ReplayCommand
             [run, fromVersion, rescored], async context =>
             {
                 if (context.Get(fromVersion) is < 0) throw new ArgumentException("--from-version must be 0 or more");
+                // libtorch gets Learner:TorchThreads threads (0: one per core, as a run's learner has by default): a replay
+                // is bit-identical only on the source's thread count.
+                TorchRuntime.Configure(context.Configuration.GetValue<int>("Learner:TorchThreads"));
                 await using var services = await ReplayServices.OpenAsync(context.Configuration, context.Cancellation);
                 var request = new ReplayRequest(context.Get(run), context.Overrides, context.Get(fromVersion), context.Get(rescored));
                 var progress = new StepProgress(p => context.Err.MarkupLineInterpolated($"[grey]replay: step {p.Step}/{p.Steps}[/]"));

@@ -64,15 +64,32 @@ public sealed class ScoredGroupStore(IDbContextFactory<PipelineDbContext> contex
         return groups.Select(ToStored).ToArray();
     }
 
-    /// <summary>Every stored group of a run in (batch, prompt) order, streamed: for replay and re-scoring.</summary>
+    /// <summary>Every stored group of a run in (batch, prompt) order, streamed: for replay, re-scoring and export.
+    /// Untracked, so that the context does not keep every group it has read: memory stays constant however long the
+    /// run.</summary>
     public async IAsyncEnumerable<StoredGroup> ReadRunAsync(
         Guid runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var groups = db.ScoredGroups.Include(g => g.Completions).Where(g => g.RunId == runId)
+        var groups = db.ScoredGroups.AsNoTracking().Include(g => g.Completions).Where(g => g.RunId == runId)
             .OrderBy(g => g.BatchId).ThenBy(g => g.PromptId).AsAsyncEnumerable();
         await foreach (var group in groups.WithCancellation(cancellationToken))
             yield return ToStored(group);
+    }
+
+    /// <summary>How many completions the run has stored, and every reward-component key any of them carries, in
+    /// ordinal order. Reads only the distinct component objects (a handful: the values are 0 or 1), not the
+    /// completions.</summary>
+    public async Task<(long Completions, IReadOnlyList<string> ComponentKeys)> DescribeCompletionsAsync(
+        Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var completions = db.ScoredGroups.AsNoTracking().Where(g => g.RunId == runId).SelectMany(g => g.Completions);
+        var count = await completions.LongCountAsync(cancellationToken);
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var json in completions.Select(c => c.ComponentsJson).Distinct().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            keys.UnionWith(ScoredGroupMapper.ComponentsFromJson(json).Keys);
+        return (count, keys.ToArray());
     }
 
     /// <summary>Marks groups as consumed by a training step; returns how many were marked.</summary>
@@ -91,5 +108,5 @@ public sealed class ScoredGroupStore(IDbContextFactory<PipelineDbContext> contex
     }
 
     static StoredGroup ToStored(ScoredGroup group) =>
-        new(ScoredGroupMapper.ToMessage(group), group.TrainedOn, group.Stale, group.ReceivedAt);
+        new(ScoredGroupMapper.ToMessage(group), group.TrainedOn, group.Stale, group.ReceivedAt, group.ConsumedAtStep);
 }

@@ -58,8 +58,19 @@ public sealed class TrainingStepStore(IDbContextFactory<PipelineDbContext> conte
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.TrainingSteps.Where(s => s.RunId == runId).OrderBy(s => s.Step).ToListAsync(cancellationToken);
-        return rows.Select(r => new TrainingStepRecord(r.RunId, r.Step, r.BatchId, r.BehaviourVersion, r.PolicyVersion, r.CheckpointSha256,
-            JsonSerializer.Deserialize<int[][]>(r.GroupsJson, Json)!.Select(g => (g[0], g[1])).ToArray(),
-            JsonSerializer.Deserialize<DroppedGroup[]>(r.DroppedJson, Json)!, r.LearningRate)).ToArray();
+        return rows.Select(ToRecord).ToArray();
     }
+
+    /// <summary>One step of the run, or null when it has no such step.</summary>
+    public async Task<TrainingStepRecord?> GetAsync(Guid runId, int step, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.TrainingSteps.AsNoTracking().SingleOrDefaultAsync(s => s.RunId == runId && s.Step == step, cancellationToken);
+        return row is null ? null : ToRecord(row);
+    }
+
+    static TrainingStepRecord ToRecord(TrainingStep r) =>
+        new(r.RunId, r.Step, r.BatchId, r.BehaviourVersion, r.PolicyVersion, r.CheckpointSha256,
+            JsonSerializer.Deserialize<int[][]>(r.GroupsJson, Json)!.Select(g => (g[0], g[1])).ToArray(),
+            JsonSerializer.Deserialize<DroppedGroup[]>(r.DroppedJson, Json)!, r.LearningRate);
 }

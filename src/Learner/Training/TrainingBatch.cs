@@ -32,9 +32,7 @@ public sealed record TrainingBatch(
     /// <param name="maxTokens">the run's completion-token budget, which the overlong penalty ramps up to</param>
     public static TrainingBatch Build(IReadOnlyList<RolloutGroupScored> groups, GrpoOptions options, int maxTokens)
     {
-        var scored = groups.Select((group, position) => new Scored(position, group, Rewards(group, options, maxTokens))).ToArray();
-        var kept = options.DynamicSampling ? DynamicSampling.Keep(scored, s => s.Rewards) : scored;
-        var advantages = Grpo.Advantages.Compute(kept.Select(s => s.Rewards).ToArray(), options.AdvantageScale);
+        var (scored, kept, advantages) = Keep(groups, options, maxTokens);
 
         var prompts = new List<int[]>();
         var completions = new List<int[]>();
@@ -54,6 +52,29 @@ public sealed record TrainingBatch(
         }
         var dropped = scored.Select(s => s.Position).Except(kept.Select(s => s.Position)).ToArray();
         return new TrainingBatch(prompts, completions, behaviour, [.. rowAdvantages], kept.Count, dropped);
+    }
+
+    /// <summary>
+    /// The advantage <see cref="Build"/> gives each completion, by input group: the group's advantages in completion
+    /// <see cref="Completion.Index"/> order as the step trains on them (float), or null for a group dynamic sampling
+    /// drops. The same computation as <see cref="Build"/>, without the token rows: for looking back at what a step did.
+    /// </summary>
+    public static IReadOnlyList<float[]?> AdvantagesByGroup(IReadOnlyList<RolloutGroupScored> groups, GrpoOptions options, int maxTokens)
+    {
+        var (scored, kept, advantages) = Keep(groups, options, maxTokens);
+        var byGroup = new float[]?[scored.Length];
+        for (int k = 0; k < kept.Count; k++)
+            byGroup[kept[k].Position] = advantages[k].Select(a => (float)a).ToArray();
+        return byGroup;
+    }
+
+    /// <summary>Every group's rewards, the groups dynamic sampling keeps, and the kept groups' advantages.</summary>
+    static (Scored[] Scored, IReadOnlyList<Scored> Kept, double[][] Advantages) Keep(IReadOnlyList<RolloutGroupScored> groups, GrpoOptions options, int maxTokens)
+    {
+        var scored = groups.Select((group, position) => new Scored(position, group, Rewards(group, options, maxTokens))).ToArray();
+        var kept = options.DynamicSampling ? DynamicSampling.Keep(scored, s => s.Rewards) : scored;
+        var advantages = Grpo.Advantages.Compute(kept.Select(s => s.Rewards).ToArray(), options.AdvantageScale);
+        return (scored, kept, advantages);
     }
 
     /// <summary>The group's rewards in completion-index order (scores may arrive in any order), each plus the

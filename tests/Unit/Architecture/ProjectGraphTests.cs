@@ -56,6 +56,7 @@ public sealed partial class ProjectGraphTests
     [InlineData("libtorch-cpu-linux-x64", "Policy")]
     [InlineData("Microsoft.EntityFrameworkCore", "Data")]
     [InlineData("Npgsql.EntityFrameworkCore.PostgreSQL", "Data")]
+    [InlineData("Parquet.Net", "Orchestration")]
     public void A_heavy_package_is_referenced_by_one_project_only(string package, string owner)
     {
         var users = Projects().Where(p => PackageReferences(p.Path).Contains(package)).Select(p => p.Name).ToArray();
@@ -74,6 +75,7 @@ public sealed partial class ProjectGraphTests
     [InlineData("Rollout", "Pipeline.Data")]
     [InlineData("Hosting", "TorchSharp")]
     [InlineData("Hosting", "Microsoft.EntityFrameworkCore")]
+    [InlineData("Learner", "Parquet")]
     public void A_service_does_not_carry_what_it_never_uses(string project, string library)
     {
         var carried = DependencyClosure(project);

@@ -209,6 +209,43 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Completions_are_described_by_count_and_component_keys_and_steps_are_found_by_number()
+    {
+        var run = await Storage.Runs.CreateAsync(Samples.Run());
+        var other = await Storage.Runs.CreateAsync(Samples.Run("other"));
+        var partial = Samples.Group(run.Id, 0, 1, size: 2);
+        partial = partial with { Scores = partial.Scores.Select(s => s with { Components = new Dictionary<string, double> { ["pass_rate"] = 0.5 } }).ToList() };
+        var foreign = Samples.Group(other.Id, 0, 0);
+        foreign = foreign with { Scores = foreign.Scores.Select(s => s with { Components = new Dictionary<string, double> { ["zzz"] = 1 } }).ToList() };
+        await Storage.Groups.TryAddAsync(Samples.Group(run.Id, 0, 0));
+        await Storage.Groups.TryAddAsync(partial);
+        await Storage.Groups.TryAddAsync(Samples.Group(run.Id, 1, 0));
+        await Storage.Groups.TryAddAsync(foreign);
+
+        var (completions, keys) = await Storage.Groups.DescribeCompletionsAsync(run.Id);
+        Assert.Equal(10, completions);
+        Assert.Equal(["accuracy", "format", "pass_rate"], keys);
+        var (none, noKeys) = await Storage.Groups.DescribeCompletionsAsync(Guid.NewGuid());
+        Assert.Equal(0, none);
+        Assert.Empty(noKeys);
+
+        var steps = Storage.Get<Pipeline.Data.Stores.TrainingStepStore>();
+        await steps.AddAsync(new Pipeline.Data.Stores.TrainingStepRecord(run.Id, 1, 0, 0, 1, new string('a', 64), [(0, 0), (0, 1)],
+            [new Pipeline.Data.Stores.DroppedGroup(0, 1, "zero-variance")], 1e-4));
+        var step = await steps.GetAsync(run.Id, 1);
+        Assert.NotNull(step);
+        Assert.Equal([(0, 0), (0, 1)], step.Groups);
+        Assert.Equal(["zero-variance"], step.Dropped.Select(d => d.Reason));
+        Assert.Equal(1, step.PolicyVersion);
+        Assert.Null(await steps.GetAsync(run.Id, 2));
+        Assert.Null(await steps.GetAsync(other.Id, 1));
+
+        var consumed = new List<int?>();
+        await foreach (var group in Storage.Groups.ReadRunAsync(run.Id)) consumed.Add(group.ConsumedAtStep);
+        Assert.Equal([1, 1, null], consumed);
+    }
+
+    [Fact]
     public async Task Policy_versions_are_recorded_once_and_the_latest_is_found()
     {
         var run = await Storage.Runs.CreateAsync(Samples.Run());

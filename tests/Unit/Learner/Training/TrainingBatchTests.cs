@@ -101,6 +101,29 @@ public sealed class TrainingBatchTests
         AssertClose([0.7070067953f, -0.7070067953f], batch.Advantages);
     }
 
+    [Theory]
+    [InlineData(AdvantageScale.Group, true)]
+    [InlineData(AdvantageScale.Batch, true)]
+    [InlineData(AdvantageScale.Batch, false)]
+    public void Advantages_by_group_are_the_rows_advantages_with_null_for_a_dropped_group(AdvantageScale scale, bool dynamicSampling)
+    {
+        // Scores arrive out of order in "c": both must follow completion-index order.
+        var groups = new[]
+        {
+            Group("a", InOrder((3, 1.0), (6, 1.0), (10, 0.0))),
+            Group("b", InOrder((1, 1.0), (1, 1.0))),
+            Group("c", InOrder((2, 0.0), (2, 0.25), (9, 1.0)), scoreOrder: [2, 0, 1]),
+        };
+        var options = new GrpoOptions { AdvantageScale = scale, DynamicSampling = dynamicSampling, OverlongBuffer = 4 };
+
+        var batch = TrainingBatch.Build(groups, options, maxTokens: 8);
+        var byGroup = TrainingBatch.AdvantagesByGroup(groups, options, maxTokens: 8);
+
+        Assert.Equal(groups.Length, byGroup.Count);
+        Assert.Equal(batch.Dropped, Enumerable.Range(0, groups.Length).Where(i => byGroup[i] is null));
+        Assert.Equal(batch.Advantages, byGroup.Where(a => a is not null).SelectMany(a => a!));
+    }
+
     [Fact]
     public void A_batch_of_only_equal_reward_groups_is_empty()
     {
