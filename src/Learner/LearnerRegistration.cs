@@ -33,6 +33,9 @@ public static class LearnerRegistration
 
     /// <summary>Hangfire for the background evaluations: PostgreSQL storage when the run database is PostgreSQL
     /// (<c>Hangfire:ConnectionString</c>, else <c>Storage:ConnectionString</c>), in-memory storage otherwise.</summary>
+    /// <summary>The learner service takes up the runs a previous learner left running (<see cref="RunResumer"/>).</summary>
+    public static IServiceCollection AddRunResumption(this IServiceCollection services) => services.AddHostedService<RunResumer>();
+
     static IServiceCollection AddLearnerJobs(this IServiceCollection services, IConfiguration configuration)
     {
         bool postgres = string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase);

@@ -39,6 +39,13 @@ public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, Time
         return await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
     }
 
+    /// <summary>The runs still marked running, oldest first: what a learner takes up when it starts.</summary>
+    public async Task<IReadOnlyList<Run>> ListRunningAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.Where(r => r.Status == RunStatus.Running).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The most recent runs first.</summary>
     public async Task<IReadOnlyList<Run>> ListAsync(int limit = 100, CancellationToken cancellationToken = default)
     {

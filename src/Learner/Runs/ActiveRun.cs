@@ -6,8 +6,9 @@ using Pipeline.Learner.Training;
 namespace Pipeline.Learner.Runs;
 
 /// <summary>The learner's in-memory state of one run: which batches are out, which groups have arrived, and the
-/// queue of complete batches waiting for a GRPO step. Groups are stored before they are counted here, so this
-/// state only ever reflects groups that the database holds exactly once.</summary>
+/// queue of complete batches waiting for a GRPO step. Groups are stored before they are counted here, and a batch
+/// counts each prompt once, so this state only ever reflects groups that the database holds exactly once — and it
+/// can be rebuilt from the database (<see cref="RunCoordinator.ResumeAsync"/>).</summary>
 sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrainer trainer)
 {
     readonly Dictionary<int, PendingBatch> _batches = [];
@@ -27,6 +28,9 @@ sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrai
     /// <summary>The announcement of <see cref="Version"/>: where it lies and its hash, which each dispatched batch carries.</summary>
     public PolicyPublished? Published { get; set; }
     public int NextBatch { get; set; }
+
+    /// <summary>Batches a previous learner already consumed (a resumed run): never dispatched again.</summary>
+    public HashSet<int> Consumed { get; init; } = [];
     public int FinishedBatches { get; set; }
     public int StaleBatches { get; set; }
     public long GeneratedTokens { get; set; }
@@ -36,15 +40,16 @@ sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrai
         lock (_lock) _batches[batchId] = new PendingBatch(batchId, policyVersion, expectedGroups);
     }
 
-    /// <summary>Counts a newly stored group; a batch whose last group this is goes to <see cref="Ready"/>.</summary>
-    public void Arrived(RolloutGroupScored group)
+    /// <summary>Counts a stored group once; a batch whose last group this is goes to <see cref="Ready"/>. A group of a
+    /// batch this learner has not dispatched (yet) is not counted: it is in the database, and dispatching its batch
+    /// counts it from there.</summary>
+    /// <returns>whether the group was counted now</returns>
+    public bool Arrived(RolloutGroupScored group)
     {
         PendingBatch? complete = null;
         lock (_lock)
         {
-            if (!_batches.TryGetValue(group.BatchId, out var batch))
-                throw new InvalidOperationException($"run {RunId} never dispatched batch {group.BatchId}");
-            batch.Groups.Add(group);
+            if (!_batches.TryGetValue(group.BatchId, out var batch) || !batch.Groups.TryAdd(group.PromptId, group)) return false;
             if (batch.Groups.Count == batch.ExpectedGroups)
             {
                 _batches.Remove(group.BatchId);
@@ -52,6 +57,13 @@ sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrai
             }
         }
         if (complete is not null) Ready.Writer.TryWrite(complete);
+        return true;
+    }
+
+    /// <summary>Whether a dispatched batch still waits for this prompt's group.</summary>
+    public bool IsWaitingFor(int batchId, int promptId)
+    {
+        lock (_lock) return _batches.TryGetValue(batchId, out var batch) && !batch.Groups.ContainsKey(promptId);
     }
 
     /// <summary>Ends the run's training loop with <paramref name="reason"/>: the batch it waits for will never be complete.</summary>
@@ -64,8 +76,12 @@ sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrai
 /// <summary>Why a run failed when the learner itself did not throw: work it dispatched ended in an error queue.</summary>
 public sealed class RunFailedException(string message) : Exception(message);
 
-/// <summary>A dispatched batch and the groups of it that have arrived.</summary>
-sealed record PendingBatch(int BatchId, int PolicyVersion, int ExpectedGroups)
+/// <summary>A dispatched batch and the groups of it that have arrived, one per prompt.</summary>
+sealed record PendingBatch(int BatchId, int DispatchedVersion, int ExpectedGroups)
 {
-    public List<RolloutGroupScored> Groups { get; } = [];
+    public Dictionary<int, RolloutGroupScored> Groups { get; } = [];
+
+    /// <summary>The oldest policy that generated any of its groups (after a learner restart, groups generated before it
+    /// and groups generated after it share a batch).</summary>
+    public int PolicyVersion => Groups.Count == 0 ? DispatchedVersion : Math.Min(DispatchedVersion, Groups.Values.Min(g => g.PolicyVersion));
 }

@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Hangfire;
 using MassTransit;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Data;
+using Pipeline.Data.Entities;
 using Pipeline.Data.Stores;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Training;
@@ -23,6 +25,9 @@ public sealed class RunCoordinator(
     WeightPublisher publisher,
     IBus bus,
     IBackgroundJobClient jobs,
+    TrainingStepStore steps,
+    PolicyVersionStore versions,
+    IHostApplicationLifetime lifetime,
     IEnumerable<IRunObserver> observers,
     ILogger<RunCoordinator> logger)
 {
@@ -54,18 +59,78 @@ public sealed class RunCoordinator(
             CodeVersion = CodeVersion.Current,
         }, cancellationToken);
 
-        var policy = Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision);
-        var reference = config.Grpo.Beta > 0 ? Checkpoint.Load(settings.BasePolicy) : null;
-        var trainer = new GrpoTrainer(policy, reference, config.Grpo, settings.MaxTokens, settings.Temperature);
-        var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
-        _active[run.Id] = active;
+        try
+        {
+            var policy = Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision);
+            var reference = config.Grpo.Beta > 0 ? Checkpoint.Load(settings.BasePolicy) : null;
+            var trainer = new GrpoTrainer(policy, reference, config.Grpo, settings.MaxTokens, settings.Temperature);
+            var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
+            _active[run.Id] = active;
 
-        active.Published = await publisher.PublishAsync(run.Id, 0, trainer, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);
+            active.Published = await publisher.PublishAsync(run.Id, 0, trainer, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);
+            for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
+                await DispatchAsync(active, cancellationToken);
+            _ = Task.Run(() => TrainLoopAsync(active), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The run row exists: a start that cannot complete fails it visibly rather than leaving it running.
+            _active.TryRemove(run.Id, out _);
+            await runs.MarkFailedAsync(run.Id, $"the run could not start: {e.Message}", CancellationToken.None);
+            throw;
+        }
+        logger.LogInformation("Run {RunId} ({Name}) started: {Steps} batches of {Prompts}×{Group}", run.Id, settings.Name, settings.Steps, settings.PromptsPerBatch, settings.GroupSize);
+        return run.Id;
+    }
+
+    /// <summary>
+    /// Takes up a run a previous learner left running (it crashed, or was stopped), from what the database and the
+    /// checkpoint store hold: the latest version with a training-step row (its weights and AdamW state), the batches
+    /// consumed, and the groups already stored. Unconsumed batches are dispatched again for their missing prompts only;
+    /// a command of the old learner still queued delivers groups that are stored once (the unique key) and counted
+    /// once (per prompt). A version written after the last step row (a crash between the two) is simply written again by
+    /// the same deterministic step.
+    /// </summary>
+    public async Task ResumeAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        var run = await runs.GetAsync(runId, cancellationToken) ?? throw new KeyNotFoundException($"run {runId} does not exist");
+        if (_active.ContainsKey(runId) || run.Status != RunStatus.Running) return;
+        var config = RunSettings.FromJson(run.ConfigJson);
+        var settings = config.Run;
+        var record = await steps.ListAsync(runId, cancellationToken);
+        int version = record.LastOrDefault(s => s.PolicyVersion is not null)?.PolicyVersion ?? 0;
+        var published = await versions.GetAsync(runId, version, cancellationToken)
+            ?? throw new InvalidDataException($"run {runId} recorded no policy version {version}: it cannot be resumed");
+        var directory = CheckpointUris.ToPath(published.CheckpointUri);
+        if (Checkpoint.FormatOf(directory) != CheckpointFormat.Fp32)
+            throw new InvalidDataException($"version {version} of run {runId} is stored in FP8, without master weights: the run cannot be resumed exactly");
+        var optimizerState = Path.Combine(directory, Checkpoint.OptimizerFile);
+        if (!File.Exists(optimizerState))
+            throw new InvalidDataException($"version {version} of run {runId} has no optimizer state ({optimizerState}): the run cannot be resumed exactly");
+
+        var policy = Checkpoint.Load(directory, published.Sha256, config.Grpo.Precision);
+        var reference = config.Grpo.Beta > 0 ? Checkpoint.Load(settings.BasePolicy, run.BasePolicySha256) : null;
+        var trainer = new GrpoTrainer(policy, reference, config.Grpo, settings.MaxTokens, settings.Temperature);
+        trainer.LoadOptimizerState(optimizerState);
+        var active = new ActiveRun(runId, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer)
+        {
+            Consumed = record.Select(s => s.BatchId).ToHashSet(),
+            FinishedBatches = record.Count,
+            StaleBatches = record.Count(s => s.PolicyVersion is null && s.Dropped.Count > 0 && s.Dropped.All(d => d.Reason == "stale")),
+            Published = new PolicyPublished
+            {
+                RunId = runId,
+                Version = version,
+                CheckpointUri = published.CheckpointUri,
+                Sha256 = published.Sha256,
+                Format = published.Format,
+            },
+        };
+        if (!_active.TryAdd(runId, active)) return;
         for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
             await DispatchAsync(active, cancellationToken);
         _ = Task.Run(() => TrainLoopAsync(active), CancellationToken.None);
-        logger.LogInformation("Run {RunId} ({Name}) started: {Steps} batches of {Prompts}×{Group}", run.Id, settings.Name, settings.Steps, settings.PromptsPerBatch, settings.GroupSize);
-        return run.Id;
+        logger.LogInformation("Run {RunId} ({Name}) resumed at version {Version} after {Steps} of {Total} steps", runId, run.Name, version, record.Count, settings.Steps);
     }
 
     /// <summary>Completes when the run has trained on all its batches, or fails with the run.</summary>
@@ -80,6 +145,12 @@ public sealed class RunCoordinator(
         var outcome = await groups.TryAddAsync(group, stale, cancellationToken);
         if (outcome == AddOutcome.Duplicate)
         {
+            // A store that succeeded while its caller saw an error is redelivered as a duplicate: count the stored copy
+            // if this learner is still waiting for it, so its batch completes.
+            if (active?.IsWaitingFor(group.BatchId, group.PromptId) == true
+                && await groups.GetAsync(group.RunId, group.BatchId, group.PromptId, cancellationToken) is { } stored
+                && active.Arrived(stored.Group))
+                return;
             logger.LogInformation("Ignored a duplicate of group ({BatchId}, {PromptId}) of run {RunId}", group.BatchId, group.PromptId, group.RunId);
             return;
         }
@@ -88,7 +159,9 @@ public sealed class RunCoordinator(
             logger.LogWarning("Stored group ({BatchId}, {PromptId}) of run {RunId}, which this learner is not running", group.BatchId, group.PromptId, group.RunId);
             return;
         }
-        active.Arrived(group);
+        if (!active.Arrived(group))
+            logger.LogInformation("Stored group ({BatchId}, {PromptId}) of run {RunId} before its batch was dispatched here: counted when it is",
+                group.BatchId, group.PromptId, group.RunId);
     }
 
     /// <summary>Fails a run this learner is running because part of it can never arrive (see
@@ -110,9 +183,17 @@ public sealed class RunCoordinator(
     async Task DispatchAsync(ActiveRun active, CancellationToken cancellationToken)
     {
         var settings = active.Config.Run;
+        while (active.Consumed.Contains(active.NextBatch)) active.NextBatch++;
+        if (active.NextBatch >= settings.Steps) return;
         int batchId = active.NextBatch++;
         var prompts = active.Feed.Batch(batchId);
         active.Dispatched(batchId, active.Version, prompts.Count);
+        // Groups of this batch already stored (sent before a learner restart, or stored before their batch was
+        // dispatched here) are counted from the database and not generated again: counts come from what is stored.
+        var stored = (await groups.ReadBatchAsync(active.RunId, batchId, cancellationToken)).Select(g => g.Group).ToArray();
+        foreach (var group in stored) active.Arrived(group);
+        var missing = prompts.Where(p => stored.All(g => g.PromptId != p.PromptId)).ToArray();
+        if (missing.Length == 0) return;
         var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{Queues.GenerateRollouts}"));
         await endpoint.Send(new GenerateRollouts
         {
@@ -121,7 +202,7 @@ public sealed class RunCoordinator(
             PolicyVersion = active.Version,
             PolicyCheckpointUri = active.Published!.CheckpointUri,
             PolicySha256 = active.Published.Sha256,
-            Prompts = prompts,
+            Prompts = missing,
             GroupSize = settings.GroupSize,
             Sampling = new SamplingSettings { Temperature = settings.Temperature, TopP = settings.TopP, MaxTokens = settings.MaxTokens, Seed = settings.Seed, Stop = settings.Stop },
         }, cancellationToken);
@@ -129,12 +210,26 @@ public sealed class RunCoordinator(
 
     async Task TrainLoopAsync(ActiveRun active)
     {
+        var stopping = lifetime.ApplicationStopping;
         try
         {
             var settings = active.Config.Run;
             while (active.FinishedBatches < settings.Steps)
             {
-                var batch = await active.Ready.Reader.ReadAsync();
+                PendingBatch batch;
+                try
+                {
+                    batch = await active.Ready.Reader.ReadAsync(stopping);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Every step is already on disk and in the database: the run stays running, and the next learner
+                    // resumes it from there.
+                    logger.LogInformation("Stopping: run {RunId} stays running after {Steps} steps and resumes with the next learner", active.RunId, active.FinishedBatches);
+                    active.Completion.TrySetCanceled(stopping);
+                    _active.TryRemove(active.RunId, out _);
+                    return;
+                }
                 await TrainAsync(active, batch);
                 active.FinishedBatches++;
                 if (active.NextBatch < settings.Steps) await DispatchAsync(active, CancellationToken.None);
@@ -169,7 +264,7 @@ public sealed class RunCoordinator(
                 batch.BatchId, active.RunId, batch.PolicyVersion, active.Config.Run.MaxOffPolicySteps);
         }
         var consumed = new ConsumedBatch(active.RunId, active.FinishedBatches + 1, batch.BatchId, batch.PolicyVersion, active.Version, stale,
-            batch.Groups.OrderBy(g => g.PromptId).ToArray());
+            batch.Groups.Values.OrderBy(g => g.PromptId).ToArray());
         var outcome = await stepRunner.RunAsync(consumed, active.Trainer, active.Config.Run, CancellationToken.None);
         if (outcome.Recorded is { } recorded)
         {
@@ -179,7 +274,10 @@ public sealed class RunCoordinator(
                 jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));
         }
         if (outcome.Step is not { } step) return;
-        active.GeneratedTokens += batch.Groups.Sum(g => g.Completions.Sum(c => (long)c.TokenIds.Length / sizeof(int)));
+        logger.LogInformation("Run {RunId} step {Step}: batch {BatchId} -> version {Version}; reward {Reward:F3}, accuracy {Accuracy:P0}, format {Format:P0}, groups {GroupsUsed}/{Groups}, {Seconds:F2} s",
+            active.RunId, consumed.Step, batch.BatchId, active.Version, step.MeanReward, step.Accuracy, step.FormatRate, step.GroupsUsed,
+            step.GroupsUsed + step.GroupsDropped, step.Seconds);
+        active.GeneratedTokens += batch.Groups.Values.Sum(g => g.Completions.Sum(c => (long)c.TokenIds.Length / sizeof(int)));
         double tokensPerSecond = active.GeneratedTokens / Math.Max(1e-9, active.Clock.Elapsed.TotalSeconds);
         foreach (var observer in _observers) observer.OnStep(active.RunId, batch.BatchId, active.Version, step, tokensPerSecond);
     }

@@ -8,7 +8,8 @@ namespace Pipeline.Tests.Integration.Services;
 
 /// <summary>What the run database holds about one finished run, read through the project's stores, with the
 /// checks every distributed test makes of it.</summary>
-public sealed record StoredRun(RunSummary Summary, RunSettings Config, IReadOnlyList<PolicyVersion> Versions, IReadOnlyList<StoredGroup> Groups)
+public sealed record StoredRun(RunSummary Summary, RunSettings Config, IReadOnlyList<PolicyVersion> Versions, IReadOnlyList<StoredGroup> Groups,
+    IReadOnlyList<TrainingStepRecord> Steps)
 {
     public static async Task<StoredRun> ReadAsync(ServiceCluster cluster, Guid runId)
     {
@@ -18,7 +19,8 @@ public sealed record StoredRun(RunSummary Summary, RunSettings Config, IReadOnly
         var versions = await storage.GetRequiredService<PolicyVersionStore>().ListAsync(runId);
         var groups = new List<StoredGroup>();
         await foreach (var group in storage.GetRequiredService<ScoredGroupStore>().ReadRunAsync(runId)) groups.Add(group);
-        return new StoredRun(summary, RunSettings.FromJson(summary.Run.ConfigJson), versions, groups);
+        var steps = await storage.GetRequiredService<TrainingStepStore>().ListAsync(runId);
+        return new StoredRun(summary, RunSettings.FromJson(summary.Run.ConfigJson), versions, groups, steps);
     }
 
     /// <summary>Every batch holds exactly the prompts the learner dispatched for it (the deterministic prompt feed),
@@ -55,5 +57,16 @@ public sealed record StoredRun(RunSummary Summary, RunSettings Config, IReadOnly
             Assert.True(File.Exists(weights), $"version {version.Version}: {weights} does not exist");
             Assert.Equal(version.Sha256, Checkpoint.Sha256(weights));
         }
+    }
+
+    /// <summary>The training-step record consumed every batch exactly once, in steps 1…N, and no group was trained on
+    /// twice: each group belongs to the one step that consumed it.</summary>
+    public void AssertEveryBatchConsumedExactlyOnce()
+    {
+        Assert.Equal(Enumerable.Range(1, Config.Run.Steps), Steps.Select(s => s.Step));
+        Assert.Equal(Enumerable.Range(0, Config.Run.Steps), Steps.Select(s => s.BatchId).Order());
+        var consumed = Steps.SelectMany(s => s.Groups).ToArray();
+        Assert.Equal(consumed.Length, consumed.Distinct().Count());
+        Assert.Equal(Groups.Count, consumed.Length);
     }
 }
