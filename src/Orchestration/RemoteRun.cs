@@ -34,6 +34,21 @@ public static class RemoteRun
         }
     }
 
+    /// <summary>Waits until the learner has taken the run up (its row exists) or <paramref name="limit"/> has passed
+    /// (null): a learner that refuses the run fails it at once, with the reason.</summary>
+    public static async Task<RunSummary?> WaitStartedAsync(IConfiguration configuration, Guid runId, TimeSpan limit, CancellationToken cancellation)
+    {
+        await using var services = StorageServices.Build(configuration);
+        var query = services.GetRequiredService<RunSummaryQuery>();
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            if (await query.GetAsync(runId, cancellation) is { } summary) return summary;
+            if (DateTime.UtcNow > deadline) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
+        }
+    }
+
     /// <summary>Polls the run once a second until it has failed, or finished with its final version's evaluation
     /// stored, or <paramref name="limit"/> has passed (<see cref="TimeoutException"/>); <paramref name="progress"/>
     /// hears every poll.</summary>

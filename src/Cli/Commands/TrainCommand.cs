@@ -4,6 +4,7 @@ using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
 using Pipeline.Learner.Evaluation;
+using Pipeline.Data.Entities;
 using Pipeline.Learner.Runs;
 using Pipeline.Orchestration;
 using Pipeline.Policy.Checkpoints;
@@ -31,6 +32,12 @@ public static class TrainCommand
                 int minutes = context.Get(timeout);
                 if (minutes < 1) throw new ArgumentException($"--timeout must be at least 1 minute, not {minutes}");
                 var runId = await Broker.ConnectAsync(context, token => RemoteTraining.StartAsync(configuration, runConfig, token));
+                // A learner that refuses the run (a missing base policy, a bad path) fails it at once: say so, exit 1.
+                var started = await RemoteRun.WaitStartedAsync(configuration, runId, Broker.ConnectTimeout(configuration), context.Cancellation);
+                if (started is null)
+                    context.Warn($"no learner has taken up run {runId} yet (is one running on this broker and database?)");
+                else if (started.Run.Status == RunStatus.Failed)
+                    throw new CommandFailedException($"the learner refused run {runId}: {started.Run.Error}", ExitCodes.Failed);
                 if (!context.Get(wait))
                 {
                     context.Out.MarkupLineInterpolated($"Started run [bold]{runId}[/] on {configuration["RabbitMq:Host"]}; follow it with `pipeline runs show {runId}`.");

@@ -46,8 +46,8 @@ public sealed class RunCoordinator(
             logger.LogWarning("Run {RunId} already exists: not starting it again", existing);
             return existing;
         }
-        if (!Checkpoint.Exists(settings.BasePolicy))
-            throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
+        // The run is recorded before anything can go wrong with it, so that every refusal below is a failed run with
+        // its reason — visible to `pipeline train` and `runs show` — never a command that silently disappears.
         var run = await runs.CreateAsync(new NewRun
         {
             Id = runId,
@@ -55,12 +55,14 @@ public sealed class RunCoordinator(
             ConfigJson = config.ToJson(),
             Seed = settings.Seed,
             GroupsExpected = settings.Steps * settings.PromptsPerBatch,
-            BasePolicySha256 = Checkpoint.Sha256Of(settings.BasePolicy),
+            BasePolicySha256 = Checkpoint.Exists(settings.BasePolicy) ? Checkpoint.Sha256Of(settings.BasePolicy) : null,
             CodeVersion = CodeVersion.Current,
         }, cancellationToken);
 
         try
         {
+            if (!Checkpoint.Exists(settings.BasePolicy))
+                throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
             var policy = Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision);
             var reference = config.Grpo.Beta > 0 ? Checkpoint.Load(settings.BasePolicy) : null;
             var trainer = new GrpoTrainer(policy, reference, config.Grpo, settings.MaxTokens, settings.Temperature);
