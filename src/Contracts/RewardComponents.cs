@@ -5,4 +5,8 @@ public static class RewardComponents
 {
     public const string Accuracy = "accuracy";
     public const string Format = "format";
+
+    /// <summary>Partial credit: 1 when the answer is a well-formed attempt that misses (a Countdown equation over
+    /// the right numbers with the wrong value); the reward weighs it below <see cref="Accuracy"/>.</summary>
+    public const string Partial = "partial";
 }

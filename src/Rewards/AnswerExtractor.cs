@@ -14,6 +14,15 @@ public static class AnswerExtractor
         return LastAnswerTagContent(completion) ?? LatexBraces.LastBoxedArgument(completion);
     }
 
+    /// <summary>The content of the last <c>&lt;answer&gt;…&lt;/answer&gt;</c> pair only, or null when there is
+    /// none: for answers that are not a single value (a Countdown equation), where <c>\boxed{…}</c> does not
+    /// apply. Linear in the completion's length.</summary>
+    public static string? TaggedAnswer(string completion)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        return LastAnswerTagContent(completion);
+    }
+
     /// <summary>A pair is an <c>&lt;answer&gt;</c> and the first <c>&lt;/answer&gt;</c> after it. The last pair
     /// opens at the last <c>&lt;answer&gt;</c> that some <c>&lt;/answer&gt;</c> follows: in
     /// <c>&lt;answer&gt;a&lt;answer&gt;b&lt;/answer&gt;</c> it holds "b", and an unclosed last

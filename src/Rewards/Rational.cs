@@ -32,6 +32,19 @@ public readonly struct Rational : IEquatable<Rational>
 
     public Rational Negate() => new(-Numerator, Denominator);
 
+    public bool IsInteger => Denominator.IsOne;
+
+    public static Rational FromInteger(BigInteger value) => new(value, BigInteger.One);
+
+    public static Rational Add(Rational left, Rational right) =>
+        new(left.Numerator * right.Denominator + right.Numerator * left.Denominator, left.Denominator * right.Denominator);
+
+    public static Rational Subtract(Rational left, Rational right) => Add(left, right.Negate());
+
+    public static Rational Multiply(Rational left, Rational right) =>
+        new(left.Numerator * right.Numerator, left.Denominator * right.Denominator);
+
+    /// <exception cref="DivideByZeroException"><paramref name="divisor"/> is zero.</exception>
     public static Rational Divide(Rational dividend, Rational divisor) =>
         new(dividend.Numerator * divisor.Denominator, dividend.Denominator * divisor.Numerator);
 

@@ -15,4 +15,12 @@ public sealed class RewardOptions
 
     [Range(0.0, double.MaxValue, ErrorMessage = "Rewards:FormatWeight must be a finite number >= 0.")]
     public double FormatWeight { get; set; } = 0.5;
+
+    /// <summary>Countdown's partial credit, as a fraction of the accuracy reward: a well-formed equation over the
+    /// given numbers that misses the target earns AccuracyWeight·CountdownPartialReward. TinyZero's
+    /// <c>format_score</c> is 0.1 of its full score of 1. It lives here, not in the "Countdown" section, because
+    /// the verifier scores with its own reward settings, and that section is the run's task, which no verifier
+    /// reads.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Rewards:CountdownPartialReward must be between 0 and 1.")]
+    public double CountdownPartialReward { get; set; } = 0.1;
 }

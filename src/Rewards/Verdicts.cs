@@ -8,6 +8,11 @@ namespace Pipeline.Rewards;
 /// <item>Each of the three gets the suffix <c>,bad-format</c> when the format rule fails, e.g.
 /// <c>correct,bad-format</c> for a right answer given only as <c>\boxed{}</c>.</item>
 /// <item><c>invalid-input</c>: the JSONL verifier could not score the line at all (the reward is then 0).</item>
+/// <item>Countdown equations (<see cref="Countdown.CountdownRule"/>) have, besides <c>correct</c> and
+/// <c>no-answer</c>: <c>wrong-value</c> (well formed, the given numbers each used once, but not equal to the target),
+/// <c>numbers-mismatch</c> (a number reused, missing, extra or not given), <c>division-by-zero</c>, <c>malformed</c>
+/// (not an equation of the grammar) and <c>too-complex</c> (past a bound on length, nesting or the size of a value).
+/// They take the <c>,bad-format</c> suffix the same way.</item>
 /// <item>Code tasks have their own verdicts (<see cref="Code.CodeVerdict"/>): <c>accepted</c>, <c>wrong-answer</c>,
 /// <c>runtime-error</c>, <c>time-limit</c>, <c>memory-limit</c>, <c>output-limit</c>, <c>bad-format</c> and
 /// <see cref="SandboxError"/>.</item>
@@ -19,6 +24,12 @@ public static class Verdicts
     public const string NoAnswer = "no-answer";
     public const string BadFormatSuffix = ",bad-format";
     public const string InvalidInput = "invalid-input";
+
+    public const string WrongValue = "wrong-value";
+    public const string NumbersMismatch = "numbers-mismatch";
+    public const string DivisionByZero = "division-by-zero";
+    public const string Malformed = "malformed";
+    public const string TooComplex = "too-complex";
 
     /// <summary>The verifier's own sandbox failed or could not be established: no reward, never a pass.</summary>
     public const string SandboxError = "sandbox-error";

@@ -49,7 +49,12 @@ public sealed class RunOptions
     /// about a quarter of the bytes; workers load it dequantised).</summary>
     [EnumDataType(typeof(CheckpointFormat))] public CheckpointFormat CheckpointFormat { get; set; } = CheckpointFormat.Fp32;
 
-    /// <summary>A JSONL file of the user's own problems; empty = the built-in arithmetic task (section "Task").</summary>
+    /// <summary>The built-in task to train on: <c>arithmetic</c> (section "Task") or <c>countdown</c> (section
+    /// "Countdown"). A <see cref="Dataset"/> takes precedence over either.</summary>
+    [Required, RegularExpression("^(arithmetic|countdown)$", ErrorMessage = "Run:Task must be 'arithmetic' or 'countdown'")]
+    public string Task { get; set; } = TaskSources.Arithmetic;
+
+    /// <summary>A JSONL file of the user's own problems; empty = the built-in task named by <see cref="Task"/>.</summary>
     public string? Dataset { get; set; }
 
     /// <summary>The same settings with the policy and checkpoint paths made absolute against this process's

@@ -17,6 +17,15 @@ public class AnswerExtractorTests
         Assert.Equal(expected, AnswerExtractor.FinalAnswer(completion));
 
     [Theory]
+    [InlineData("<think>x</think><answer>(3+7)*25</answer>", "(3+7)*25")]
+    [InlineData("<answer>1</answer> then <answer>2</answer>", "2")]
+    [InlineData("<answer>5</answer> and \\boxed{6}", "5")]
+    [InlineData("so \\boxed{7}.", null)]
+    [InlineData("no tags", null)]
+    public void The_tagged_answer_is_the_last_pair_and_never_a_boxed_one(string completion, string? expected) =>
+        Assert.Equal(expected, AnswerExtractor.TaggedAnswer(completion));
+
+    [Theory]
     [InlineData("The answer is 42.")]
     [InlineData("<think>42</think> so 42")]
     [InlineData("<answer>42")]

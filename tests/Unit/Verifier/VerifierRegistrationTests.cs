@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Rewards;
 using Pipeline.Rewards.Code;
+using Pipeline.Rewards.Countdown;
 using Pipeline.Sandboxing;
 using Pipeline.Verifier;
 using Pipeline.Verifier.Jsonl;
@@ -57,7 +58,7 @@ public class VerifierRegistrationTests
         var collection = new ServiceCollection().AddVerifier().AddVerifier();
 
         Assert.Equal(
-            [typeof(MathScorer), typeof(CodeCompletionScorer)],
+            [typeof(MathScorer), typeof(CountdownScorer), typeof(CodeCompletionScorer)],
             collection.Where(d => d.ServiceType == typeof(ICompletionScorer)).Select(d => d.ImplementationType));
         Assert.Single(collection, d => d.ServiceType == typeof(SandboxProvider));
         Assert.Single(collection, d => d.ServiceType == typeof(GroupScorer));
