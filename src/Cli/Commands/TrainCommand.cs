@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
-using Pipeline.Learner.Evaluation;
 using Pipeline.Data.Entities;
+using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Orchestration;
 using Pipeline.Policy.Checkpoints;
@@ -36,19 +36,18 @@ public static class TrainCommand
                 var started = await RemoteRun.WaitStartedAsync(configuration, runId, Broker.ConnectTimeout(configuration), context.Cancellation);
                 if (started is null)
                     context.Warn($"no learner has taken up run {runId} yet (is one running on this broker and database?)");
-                else if (started.Run.Status == RunStatus.Failed)
-                    throw new CommandFailedException($"the learner refused run {runId}: {started.Run.Error}", ExitCodes.Failed);
-                if (!context.Get(wait))
+                bool refused = started?.Run.Status == RunStatus.Failed;
+                if (!context.Get(wait) && !refused)
                 {
                     context.Out.MarkupLineInterpolated($"Started run [bold]{runId}[/] on {configuration["RabbitMq:Host"]}; follow it with `pipeline runs show {runId}`.");
                     await context.WriteJsonAsync(new { RunId = runId, Status = "running" });
                     return ExitCodes.Success;
                 }
-                context.Note($"Started run {runId} on {configuration["RabbitMq:Host"]}; waiting up to {minutes} min for it to finish.");
                 RunReport report;
                 try
                 {
-                    report = await RemoteTraining.WaitAsync(configuration, runId, TimeSpan.FromMinutes(minutes), context.Cancellation);
+                    if (!refused) context.Note($"Started run {runId} on {configuration["RabbitMq:Host"]}; waiting up to {minutes} min for it to finish.");
+                    report = refused ? RunReport.From(started!) : await RemoteTraining.WaitAsync(configuration, runId, TimeSpan.FromMinutes(minutes), context.Cancellation);
                 }
                 catch (TimeoutException e)
                 {
@@ -67,7 +66,8 @@ public static class TrainCommand
                     report.Final,
                 });
                 if (report.Status == "completed") return ExitCodes.Success;
-                context.Err.MarkupLineInterpolated($"[red]error:[/] run {runId} ended {report.Status}{(report.Error is null ? "" : $": {report.Error}")}");
+                if (refused) context.Err.MarkupLineInterpolated($"[red]error:[/] the learner refused run {runId}: {report.Error}");
+                else context.Err.MarkupLineInterpolated($"[red]error:[/] run {runId} ended {report.Status}{(report.Error is null ? "" : $": {report.Error}")}");
                 return ExitCodes.Failed;
             }
             var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, context.Cancellation);

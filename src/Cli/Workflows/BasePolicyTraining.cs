@@ -3,6 +3,7 @@ using Pipeline.Policy.Model;
 using Pipeline.Policy.Training;
 using Pipeline.Tasks;
 using Pipeline.Tasks.Arithmetic;
+using Pipeline.Tasks.Countdown;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Workflows;
@@ -16,6 +17,9 @@ public static class BasePolicyTraining
     public static async Task<PretrainSummary> RunAsync(PretrainOptions options, ITaskSource task, CorpusOptions corpusOptions,
         string directory, CancellationToken cancellation)
     {
+        // The corpus writes worked solutions of arithmetic questions; Countdown's corpus of search traces is not built yet.
+        if (task is CountdownTask)
+            throw new ArgumentException("there is no pretraining corpus for Run:Task=countdown yet: start a Countdown run from a base policy you have");
         var corpus = new ArithmeticCorpus(corpusOptions);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double lastLoss = double.NaN;
