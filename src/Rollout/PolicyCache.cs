@@ -15,10 +15,32 @@ public sealed class PolicyCache(IOptions<RolloutOptions> options, ILogger<Policy
     readonly Lock _lock = new();
 
     /// <summary>Registers a published version and loads it now, so the next batch does not wait.</summary>
-    public void Register(PolicyLocation location) => _ = Entry(location).Value;
+    public void Register(PolicyLocation location) => _ = Get(location);
 
-    /// <summary>The policy at <paramref name="location"/>, loaded (and hash-verified) now unless it is held already.</summary>
-    public CausalLm Get(PolicyLocation location) => Entry(location).Value;
+    /// <summary>The policy at <paramref name="location"/>, loaded (and hash-verified) now unless it is held already. A
+    /// load that fails (a checkpoint not yet visible on a shared volume, a read error) is forgotten, so the next
+    /// request — the message's retry — loads it afresh instead of meeting the same exception forever.</summary>
+    public CausalLm Get(PolicyLocation location)
+    {
+        var entry = Entry(location);
+        try
+        {
+            return entry.Value;
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                var key = (location.RunId, location.Version);
+                if (_policies.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+                {
+                    _policies.Remove(key);
+                    _order.Remove(key);
+                }
+            }
+            throw;
+        }
+    }
 
     Lazy<CausalLm> Entry(PolicyLocation location)
     {

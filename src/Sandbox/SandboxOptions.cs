@@ -8,6 +8,11 @@ public sealed class SandboxOptions
 {
     public const string SectionName = "Sandbox";
 
+    /// <summary>After the sandbox could not be established, how long until the next request tries again (a missing
+    /// package installed, a cgroup fixed) instead of the failure being remembered for the life of the process.</summary>
+    [Range(0, 86400)]
+    public double RetrySeconds { get; set; } = 30;
+
     /// <summary>CPU seconds per process (RLIMIT_CPU soft limit; SIGKILL one second later).</summary>
     [Range(1, 600)]
     public int CpuSeconds { get; set; } = 2;

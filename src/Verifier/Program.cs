@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Hosting;
 using Pipeline.Verifier;
 
@@ -6,5 +7,6 @@ using Pipeline.Verifier;
 var builder = ServiceHost.CreateBuilder(args);
 builder.Services.AddVerifier();
 builder.Services.AddCodeTaskStartupCheck();
+builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox");
 builder.Services.AddPipelineBus(builder.Configuration, bus => bus.AddVerifierConsumers());
 await ServiceHost.RunAsync(builder.Build());
