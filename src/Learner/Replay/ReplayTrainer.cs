@@ -157,25 +157,10 @@ public sealed class ReplayTrainer(
         if (source.BasePolicySha256 is { } recordedSha && recordedSha != baseSha)
             throw new InvalidDataException($"the base policy at '{basePolicy}' has SHA-256 {baseSha}, but run {source.Id} started from {recordedSha}");
 
-        string weights = basePolicy;
-        string? optimizerState = null;
-        if (version > 0)
-        {
-            var published = await versions.GetAsync(source.Id, version, cancellationToken)
-                ?? throw new ArgumentException($"run {source.Id} has no policy version {version}");
-            weights = CheckpointUris.ToPath(published.CheckpointUri);
-            if (Checkpoint.FormatOf(weights) != CheckpointFormat.Fp32)
-                throw new ArgumentException($"version {version} of run {source.Id} was written in FP8: its master weights are not stored, so training cannot continue from it exactly");
-            optimizerState = Path.Combine(weights, Checkpoint.OptimizerFile);
-            if (!File.Exists(optimizerState))
-                throw new FileNotFoundException($"version {version} of run {source.Id} has no optimizer state ({optimizerState})");
-        }
-        var expectedSha = version > 0 ? (await versions.GetAsync(source.Id, version, cancellationToken))!.Sha256 : baseSha;
-        var policy = Checkpoint.Load(weights, expectedSha, settings.Grpo.Precision);
-        var reference = settings.Grpo.Beta > 0 ? Checkpoint.Load(basePolicy) : null;
-        var trainer = new GrpoTrainer(policy, reference, settings.Grpo, settings.Run.MaxTokens, settings.Run.Temperature);
-        if (optimizerState is not null) trainer.LoadOptimizerState(optimizerState);
-        return trainer;
+        if (version == 0) return RecordedTrainer.New(Checkpoint.Load(basePolicy, baseSha, settings.Grpo.Precision), settings, baseSha);
+        var published = await versions.GetAsync(source.Id, version, cancellationToken)
+            ?? throw new ArgumentException($"run {source.Id} has no policy version {version}");
+        return RecordedTrainer.AtVersion(published, settings, baseSha);
     }
 
     /// <summary>The step's groups in the recorded order, with a saved re-scoring's scores when one is named.</summary>

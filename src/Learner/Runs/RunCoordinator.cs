@@ -63,9 +63,7 @@ public sealed class RunCoordinator(
         {
             if (!Checkpoint.Exists(settings.BasePolicy))
                 throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
-            var policy = Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision);
-            var reference = config.Grpo.Beta > 0 ? Checkpoint.Load(settings.BasePolicy) : null;
-            var trainer = new GrpoTrainer(policy, reference, config.Grpo, settings.MaxTokens, settings.Temperature);
+            var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision), config);
             var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
             _active[run.Id] = active;
 
@@ -103,17 +101,7 @@ public sealed class RunCoordinator(
         int version = record.LastOrDefault(s => s.PolicyVersion is not null)?.PolicyVersion ?? 0;
         var published = await versions.GetAsync(runId, version, cancellationToken)
             ?? throw new InvalidDataException($"run {runId} recorded no policy version {version}: it cannot be resumed");
-        var directory = CheckpointUris.ToPath(published.CheckpointUri);
-        if (Checkpoint.FormatOf(directory) != CheckpointFormat.Fp32)
-            throw new InvalidDataException($"version {version} of run {runId} is stored in FP8, without master weights: the run cannot be resumed exactly");
-        var optimizerState = Path.Combine(directory, Checkpoint.OptimizerFile);
-        if (!File.Exists(optimizerState))
-            throw new InvalidDataException($"version {version} of run {runId} has no optimizer state ({optimizerState}): the run cannot be resumed exactly");
-
-        var policy = Checkpoint.Load(directory, published.Sha256, config.Grpo.Precision);
-        var reference = config.Grpo.Beta > 0 ? Checkpoint.Load(settings.BasePolicy, run.BasePolicySha256) : null;
-        var trainer = new GrpoTrainer(policy, reference, config.Grpo, settings.MaxTokens, settings.Temperature);
-        trainer.LoadOptimizerState(optimizerState);
+        var trainer = RecordedTrainer.AtVersion(published, config, run.BasePolicySha256);
         var active = new ActiveRun(runId, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer)
         {
             Consumed = record.Select(s => s.BatchId).ToHashSet(),
