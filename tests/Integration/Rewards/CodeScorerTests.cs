@@ -18,7 +18,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
 
     [Theory]
     [MemberData(nameof(ProblemIds))]
-    public async Task EveryBuiltInSolutionIsAccepted(string id)
+    public async Task Every_built_in_solution_is_accepted(string id)
     {
         var problem = CodeProblems.Get(id);
         var result = await Score(problem.Solution, id);
@@ -37,7 +37,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task OffByOneIsAWrongAnswer()
+    public async Task Off_by_one_is_a_wrong_answer()
     {
         var result = await Score("n = int(input())\nfor i in range(1, n):\n" +
             "    print('FizzBuzz' if i % 15 == 0 else 'Fizz' if i % 3 == 0 else 'Buzz' if i % 5 == 0 else i)", "fizzbuzz");
@@ -47,7 +47,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task APrefixOfTheExpectedOutputIsAWrongAnswer()
+    public async Task A_prefix_of_the_expected_output_is_a_wrong_answer()
     {
         // Prints the first half of the reversed line: a prefix of the expected output.
         var result = await Score("s = input()[::-1]\nprint(s[:len(s) // 2 + 1] if len(s) > 1 else s)", "reverse-string");
@@ -56,21 +56,21 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ExtraOutputAfterTheAnswerIsAWrongAnswer()
+    public async Task Extra_output_after_the_answer_is_a_wrong_answer()
     {
         var result = await Score("import sys\nprint(sum(int(x) for x in sys.stdin.read().split()))\nprint('done')", "sum-list");
         SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
     }
 
     [Fact]
-    public async Task TrailingWhitespaceIsForgiven()
+    public async Task Trailing_whitespace_is_forgiven()
     {
         var result = await Score("import sys\nprint(str(len(sys.stdin.read().split())) + '   \\n\\n')", "word-count");
         SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
     }
 
     [Fact]
-    public async Task CorrectOutputThenACrashIsARuntimeError()
+    public async Task Correct_output_then_a_crash_is_a_runtime_error()
     {
         var result = await Score("print(input()[::-1])\nraise ValueError('late')", "reverse-string");
         SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
@@ -78,7 +78,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ReturningOneForTrueIsAWrongAnswer()
+    public async Task Returning_one_for_true_is_a_wrong_answer()
     {
         var result = await Score("def is_prime(n):\n    return int(n > 1 and all(n % d for d in range(2, int(n ** 0.5) + 1)))", "is-prime");
         SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
@@ -86,7 +86,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task OneWrongAssertFailsOnlyThatTest()
+    public async Task One_wrong_assert_fails_only_that_test()
     {
         var result = await Score("def gcd(a, b):\n    while b:\n        a, b = b, a % b\n    return a if a != 7 else 1", "gcd");
         SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
@@ -96,7 +96,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AMissingFunctionIsAWrongAnswer()
+    public async Task A_missing_function_is_a_wrong_answer()
     {
         var result = await Score("def greatest_common_divisor(a, b):\n    return 0", "gcd");
         SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
@@ -104,7 +104,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AProgramThatPrintsWhileBeingTestedStillPasses()
+    public async Task A_program_that_prints_while_being_tested_still_passes()
     {
         var result = await Score("print('loading')\ndef gcd(a, b):\n    print('gcd', a, b)\n" +
             "    while b:\n        a, b = b, a % b\n    return a", "gcd");
@@ -112,7 +112,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task StdinAndAssertTestsTogether()
+    public async Task Stdin_and_assert_tests_together()
     {
         var reference = new CodeReference
         {
@@ -126,7 +126,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task NoAnswerIsBadFormatWithoutRunningAnything()
+    public async Task No_answer_is_bad_format_without_running_anything()
     {
         var result = await fixture.Scorer.ScoreAsync(
             0, "<think>hmm</think> ```python\nprint(3)\n```", CodeProblems.Get("sum-list").Reference);
@@ -139,14 +139,14 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AMalformedReferenceThrows()
+    public async Task A_malformed_reference_throws()
     {
         await Assert.ThrowsAsync<FormatException>(() =>
             fixture.Scorer.ScoreAsync(0, SandboxFixture.Completion("print(1)"), """{"tests": "nope"}"""));
     }
 
     [Fact]
-    public async Task ResultsPrintTheTestVerdictsAsJson()
+    public async Task Results_print_the_test_verdicts_as_json()
     {
         var result = await Score("def gcd(a, b):\n    return 6", "gcd");
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(result));
@@ -157,7 +157,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ManyCompletionsScoreConcurrently()
+    public async Task Many_completions_score_concurrently()
     {
         var problem = CodeProblems.Get("sum-list");
         var completions = Enumerable.Range(0, 8)
@@ -168,7 +168,7 @@ public sealed class CodeScorerTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task CancellationStopsARunningProgram()
+    public async Task Cancellation_stops_a_running_program()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -55,14 +55,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task InfiniteLoopHitsTheCpuLimit()
+    public async Task Infinite_loop_hits_the_cpu_limit()
     {
         var result = await Score("while True:\n    pass");
         SandboxFixture.AssertVerdict(CodeVerdict.TimeLimit, result);
     }
 
     [Fact]
-    public async Task SleepingHitsTheWallClockLimit()
+    public async Task Sleeping_hits_the_wall_clock_limit()
     {
         var result = await Score("import time\ntime.sleep(120)\nprint(3)");
         SandboxFixture.AssertVerdict(CodeVerdict.TimeLimit, result);
@@ -70,21 +70,21 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task OneHugeAllocationIsAMemoryLimit()
+    public async Task One_huge_allocation_is_a_memory_limit()
     {
         var result = await Score("x = bytearray(1 << 32)\nprint(3)");
         SandboxFixture.AssertVerdict(CodeVerdict.MemoryLimit, result);
     }
 
     [Fact]
-    public async Task GrowingMemoryIsAMemoryLimit()
+    public async Task Growing_memory_is_a_memory_limit()
     {
         var result = await Score("blocks = []\nwhile True:\n    blocks.append(b'x' * (4 << 20))");
         SandboxFixture.AssertVerdict(CodeVerdict.MemoryLimit, result);
     }
 
     [Fact]
-    public async Task MemorySpreadOverProcessesIsStoppedByTheRunsCgroup()
+    public async Task Memory_spread_over_processes_is_stopped_by_the_runs_cgroup()
     {
         // Each process stays under the per-process address-space limit; together they exceed the run's cgroup.
         var result = await Score("""
@@ -104,7 +104,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task DeepRecursionIsARuntimeError()
+    public async Task Deep_recursion_is_a_runtime_error()
     {
         var result = await Score("def f(n):\n    return f(n + 1) + 1\nprint(f(0))");
         SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
@@ -112,14 +112,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task UnboundedRecursionLimitStillEndsWithoutReward()
+    public async Task Unbounded_recursion_limit_still_ends_without_reward()
     {
         var result = await Score("import sys\nsys.setrecursionlimit(10**9)\ndef f(n):\n    return f(n + 1) + 1\nprint(f(0))");
         Assert.Contains(result.Verdict, new[] { CodeVerdict.RuntimeError, CodeVerdict.MemoryLimit, CodeVerdict.TimeLimit });
     }
 
     [Fact]
-    public async Task ForkBombIsContainedAndLeavesNothingBehind()
+    public async Task Fork_bomb_is_contained_and_leaves_nothing_behind()
     {
         var marker = $"forkbomb{Guid.NewGuid():N}";
         var result = await Score($"""
@@ -136,7 +136,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ThreadBombIsARuntimeError()
+    public async Task Thread_bomb_is_a_runtime_error()
     {
         var marker = $"threadbomb{Guid.NewGuid():N}";
         var result = await Score($"""
@@ -150,35 +150,35 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task StdoutFloodIsAnOutputLimit()
+    public async Task Stdout_flood_is_an_output_limit()
     {
         var result = await Score("while True:\n    print('x' * 1000)");
         SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
     }
 
     [Fact]
-    public async Task OneGiantLineIsAnOutputLimit()
+    public async Task One_giant_line_is_an_output_limit()
     {
         var result = await Score("import sys\nsys.stdout.write('3' * (32 << 20))");
         SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
     }
 
     [Fact]
-    public async Task EndlessLineWithoutNewlineIsAnOutputLimit()
+    public async Task Endless_line_without_newline_is_an_output_limit()
     {
         var result = await Score("import sys\nwhile True:\n    sys.stdout.write('3' * 4096)");
         SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
     }
 
     [Fact]
-    public async Task StderrFloodIsAnOutputLimit()
+    public async Task Stderr_flood_is_an_output_limit()
     {
         var result = await Score("import sys\nprint(3)\nwhile True:\n    sys.stderr.write('e' * 4096)");
         SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
     }
 
     [Fact]
-    public async Task WritesOutsideTheTmpfsDoNotReachTheHost()
+    public async Task Writes_outside_the_tmpfs_do_not_reach_the_host()
     {
         var tag = Guid.NewGuid().ToString("N");
         string[] hostPaths =
@@ -212,7 +212,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task FillingTheTmpfsFailsAndTheNextRunStartsEmpty()
+    public async Task Filling_the_tmpfs_fails_and_the_next_run_starts_empty()
     {
         var result = await Score("""
             i = 0
@@ -229,7 +229,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ASocketToTheHostsLoopbackNeverConnects()
+    public async Task A_socket_to_the_hosts_loopback_never_connects()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -245,7 +245,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ADoubleForkedDaemonDiesWithItsRun()
+    public async Task A_double_forked_daemon_dies_with_its_run()
     {
         var marker = $"daemon{Guid.NewGuid():N}";
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -278,14 +278,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task SysExitBeforePrintingIsAWrongAnswer()
+    public async Task Sys_exit_before_printing_is_a_wrong_answer()
     {
         var result = await Score("import sys\nsys.exit(0)\nprint(3)");
         SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
     }
 
     [Fact]
-    public async Task SysExitBeforeTheTestsFailsThem()
+    public async Task Sys_exit_before_the_tests_fails_them()
     {
         var result = await Score("import sys\nsys.exit(0)\ndef gcd(a, b):\n    return 6", GcdReference);
         SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
@@ -294,7 +294,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task OsExitBeforeTheTestsFailsThem()
+    public async Task Os_exit_before_the_tests_fails_them()
     {
         var result = await Score("import os\nos._exit(0)\ndef gcd(a, b):\n    return 6", GcdReference);
         SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
@@ -302,7 +302,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task OsExitInsideATestFailsIt()
+    public async Task Os_exit_inside_a_test_fails_it()
     {
         var result = await Score("import os\ndef gcd(a, b):\n    os._exit(0)", GcdReference);
         SandboxFixture.AssertVerdict(CodeVerdict.RuntimeError, result);
@@ -310,7 +310,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task PrintingPassedFoolsNothing()
+    public async Task Printing_passed_fools_nothing()
     {
         var result = await Score("""
             import sys
@@ -326,7 +326,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AnObjectThatEqualsEverythingIsAWrongAnswer()
+    public async Task An_object_that_equals_everything_is_a_wrong_answer()
     {
         var result = await Score("""
             class Anything:
@@ -347,14 +347,14 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AnswersOfTheWrongTypeAreWrong()
+    public async Task Answers_of_the_wrong_type_are_wrong()
     {
         var result = await Score("def gcd(a, b):\n    return float(a if b == 0 else gcd(b, a % b))", GcdReference);
         SandboxFixture.AssertVerdict(CodeVerdict.WrongAnswer, result);
     }
 
     [Fact]
-    public async Task MonkeypatchingAndForgingTheHarnessChannelFoolsNothing()
+    public async Task Monkeypatching_and_forging_the_harness_channel_fools_nothing()
     {
         // The program patches what an in-process harness would rely on, writes fake results wherever it can
         // reach, then kills its parent (the harness) before the tests run.
@@ -379,7 +379,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task TheHarnessCannotBeReadOrWrittenThroughProc()
+    public async Task The_harness_cannot_be_read_or_written_through_proc()
     {
         // From inside a test call, the program tries to reach the harness process (its parent) and reports
         // what it reached; the test expects nothing, so only a sealed harness lets this program pass.
@@ -402,7 +402,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AnotherRunsFilesAreInvisible()
+    public async Task Another_runs_files_are_invisible()
     {
         var secret = $"secret-{Guid.NewGuid():N}";
         var writer = fixture.Sandbox.RunPythonAsync(["-c", $"""

@@ -30,11 +30,11 @@ public sealed class RlimitOnlySandboxTests : IAsyncLifetime
     }
 
     [Fact]
-    public void TheIsolationLineSaysThereAreNoCgroups() =>
+    public void The_isolation_line_says_there_are_no_cgroups() =>
         Assert.Contains("no per-run cgroups", _sandbox.Isolation);
 
     [Fact]
-    public async Task AnInfiniteLoopMeetsTheCpuLimitBeforeTheWallClock()
+    public async Task An_infinite_loop_meets_the_cpu_limit_before_the_wall_clock()
     {
         var result = await _scorer.ScoreAsync(0, SandboxFixture.Completion("while True:\n    pass"), SumReference);
         SandboxFixture.AssertVerdict(CodeVerdict.TimeLimit, result);
@@ -45,7 +45,7 @@ public sealed class RlimitOnlySandboxTests : IAsyncLifetime
     [InlineData("blocks = []\nwhile True:\n    blocks.append(b'x' * (4 << 20))", CodeVerdict.MemoryLimit)]
     [InlineData("import os\nwhile True:\n    os.fork()", CodeVerdict.RuntimeError)]
     [InlineData("with open('big', 'wb') as f:\n    while True:\n        f.write(b'x' * (1 << 20))", CodeVerdict.RuntimeError)]
-    public async Task LimitsHoldWithRlimitsAlone(string program, CodeVerdict expected)
+    public async Task Limits_hold_with_rlimits_alone(string program, CodeVerdict expected)
     {
         var result = await _scorer.ScoreAsync(0, SandboxFixture.Completion(program), SumReference);
         SandboxFixture.AssertVerdict(expected, result);

@@ -8,7 +8,7 @@ namespace Pipeline.Tests.Integration.Sandbox;
 public sealed class SandboxProbeTests(SandboxFixture fixture)
 {
     [Fact]
-    public async Task TheProbePassesHere()
+    public async Task The_probe_passes_here()
     {
         var probe = await SandboxProbe.RunAsync(SandboxFixture.TestOptions());
         Assert.True(probe.Available, probe.Reason);
@@ -16,7 +16,7 @@ public sealed class SandboxProbeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ProgramsRunAsTheUnprivilegedUidWithoutCapabilitiesOrHostFds()
+    public async Task Programs_run_as_the_unprivileged_uid_without_capabilities_or_host_fds()
     {
         var run = await fixture.Sandbox.RunPythonAsync(["-c", """
             import os
@@ -29,7 +29,7 @@ public sealed class SandboxProbeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ARunOutlivesTheThreadThatStartedIt()
+    public async Task A_run_outlives_the_thread_that_started_it()
     {
         // bwrap's parent-death signal follows the forking thread: a run must not die when its caller's thread ends.
         // The starter thread stays until the sandbox is surely up (bwrap arms the signal only then), then ends.
@@ -48,7 +48,7 @@ public sealed class SandboxProbeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AMissingBubblewrapIsRefusedWithAReason()
+    public async Task A_missing_bubblewrap_is_refused_with_a_reason()
     {
         var options = SandboxFixture.TestOptions();
         options.BubblewrapPath = "/nonexistent/bwrap";
@@ -62,7 +62,7 @@ public sealed class SandboxProbeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AMissingInterpreterIsRefusedWithAReason()
+    public async Task A_missing_interpreter_is_refused_with_a_reason()
     {
         var options = SandboxFixture.TestOptions();
         options.PythonPath = "/usr/bin/python3-does-not-exist";
@@ -73,7 +73,7 @@ public sealed class SandboxProbeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task InvalidSettingsAreRejectedByName()
+    public async Task Invalid_settings_are_rejected_by_name()
     {
         var options = SandboxFixture.TestOptions();
         options.Uid = 0;
@@ -83,7 +83,7 @@ public sealed class SandboxProbeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task TheBenchmarkMeasuresBothKindsOfStart()
+    public async Task The_benchmark_measures_both_kinds_of_start()
     {
         var result = await SandboxBenchmark.RunAsync(fixture.Sandbox, runs: 20);
         Assert.Equal(20, result.Runs);

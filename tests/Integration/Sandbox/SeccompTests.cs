@@ -11,14 +11,14 @@ public sealed class SeccompTests(SandboxFixture fixture)
     const string DeniedReference = """{"tests": [{"input": "", "output": "-1 1\n"}]}""";
 
     [Fact]
-    public void TheIsolationLineNamesTheFilter() =>
+    public void The_isolation_line_names_the_filter() =>
         Assert.Contains("seccomp (", fixture.Sandbox.Isolation);
 
     [Theory]
     [InlineData(101, "0, 0, 0, 0")]     // ptrace(PTRACE_TRACEME): allowed to any process without the filter
     [InlineData(312, "0, 0, 0, 0, 0")]  // kcmp(0, 0, KCMP_FILE, 0, 0): compares the caller with itself
     [InlineData(250, "0, -3, 0")]       // keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0)
-    public async Task DeniedCallsFailWithEperm(int number, string arguments)
+    public async Task Denied_calls_fail_with_eperm(int number, string arguments)
     {
         var program = $"""
             import ctypes
@@ -31,7 +31,7 @@ public sealed class SeccompTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task SwitchedOffTheFilterIsGoneAndTheIsolationLineSaysSo()
+    public async Task Switched_off_the_filter_is_gone_and_the_isolation_line_says_so()
     {
         var options = SandboxFixture.TestOptions();
         options.UseSeccomp = false;
@@ -47,7 +47,7 @@ public sealed class SeccompTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task TheFilterDescriptorIsClosedBeforeTheProgramStarts()
+    public async Task The_filter_descriptor_is_closed_before_the_program_starts()
     {
         const string program = """
             import os

@@ -47,7 +47,7 @@ public sealed class VerifierCodeTests
     };
 
     [Fact]
-    public async Task TheConsumerRewardsACorrectProgramAndNothingElse()
+    public async Task The_consumer_rewards_a_correct_program_and_nothing_else()
     {
         var problem = CodeProblems.Get("sum-list");
         await using var services = new ServiceCollection()
@@ -95,7 +95,7 @@ public sealed class VerifierCodeTests
     }
 
     [Fact]
-    public async Task VerifyWritesEveryTestsVerdictForCodeLines()
+    public async Task Verify_writes_every_tests_verdict_for_code_lines()
     {
         await using var services = new ServiceCollection().AddSingleton(Settings()).AddVerifier().BuildServiceProvider();
         var verifier = services.GetRequiredService<JsonlVerifier>();

@@ -7,7 +7,7 @@ namespace Pipeline.Tests.Unit.Sandbox;
 public sealed class SandboxOptionsTests
 {
     [Fact]
-    public void DefaultsAreValidAndRunOnePerCore()
+    public void Defaults_are_valid_and_run_one_per_core()
     {
         var options = new SandboxOptions();
         options.Validate();
@@ -36,7 +36,7 @@ public sealed class SandboxOptionsTests
     [InlineData("/root/.pyenv/shims/python3")]
     [InlineData("python3")]
     [InlineData("")]
-    public void TheInterpreterMustLiveUnderUsr(string path)
+    public void The_interpreter_must_live_under_usr(string path)
     {
         var options = new SandboxOptions { PythonPath = path };
         var error = Assert.Throws<ValidationException>(options.Validate);

@@ -8,7 +8,7 @@ public sealed class SandboxSeccompTests
 {
     /// <summary>One denied call, instruction by instruction: (code, jt, jf, k).</summary>
     [Fact]
-    public void AssemblesTheFilterForOneDeniedCall()
+    public void Assembles_the_filter_for_one_denied_call()
     {
         var bytes = SandboxSeccomp.Assemble([101]);
 
@@ -33,7 +33,7 @@ public sealed class SandboxSeccompTests
     }
 
     [Fact]
-    public void EveryDeniedCallJumpsToTheLastInstruction()
+    public void Every_denied_call_jumps_to_the_last_instruction()
     {
         var numbers = SandboxSeccomp.Denied.Select(d => d.Number).ToArray();
         var bytes = SandboxSeccomp.Assemble(numbers);

@@ -6,7 +6,7 @@ namespace Pipeline.Tests.Unit.Rewards.Code;
 public sealed class CodeExtractorTests
 {
     [Fact]
-    public void TakesThePythonBlockInsideTheAnswer()
+    public void Takes_the_python_block_inside_the_answer()
     {
         var found = CodeExtractor.Extract("<think>plan</think><answer>\n```python\nprint(1)\n```\n</answer>");
         Assert.True(found.Found);
@@ -19,13 +19,13 @@ public sealed class CodeExtractorTests
     [InlineData("```py\nprint(2)\n```")]
     [InlineData("```Python3 \nprint(2)\n```")]
     [InlineData("Here it is: ```python\nprint(2)\n```")]
-    public void AcceptsBareAndPythonFences(string answer)
+    public void Accepts_bare_and_python_fences(string answer)
     {
         Assert.Equal("print(2)\n", CodeExtractor.Extract($"<answer>{answer}</answer>").Program);
     }
 
     [Fact]
-    public void TakesTheLastBlockOfTheLastAnswer()
+    public void Takes_the_last_block_of_the_last_answer()
     {
         var completion = "<answer>```python\nprint('first answer')\n```</answer>\n" +
                          "<answer>draft:\n```python\nprint('draft')\n```\nfinal:\n```python\nprint('final')\n```</answer>";
@@ -33,7 +33,7 @@ public sealed class CodeExtractorTests
     }
 
     [Fact]
-    public void IgnoresCodeOutsideTheAnswer()
+    public void Ignores_code_outside_the_answer()
     {
         var completion = "<think>```python\nprint('thinking')\n```</think><answer>```python\nprint('answer')\n```</answer>" +
                          "\n```python\nprint('after')\n```";
@@ -57,7 +57,7 @@ public sealed class CodeExtractorTests
     }
 
     [Fact]
-    public void RefusesProgramsThatCannotTravelAsAnArgument()
+    public void Refuses_programs_that_cannot_travel_as_an_argument()
     {
         var huge = new string('#', CodeExtractor.MaxProgramChars + 1);
         Assert.Contains("longer than", CodeExtractor.Extract($"<answer>```\n{huge}\n```</answer>").Failure);

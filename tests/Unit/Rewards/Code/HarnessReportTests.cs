@@ -24,7 +24,7 @@ public sealed class HarnessReportTests
     static string Line(string json, string nonce = Nonce) => $"{nonce} {json}\n";
 
     [Fact]
-    public void AFullReportGivesOneVerdictPerTest()
+    public void A_full_report_gives_one_verdict_per_test()
     {
         var run = Run(Line("""{"count": 3}""") +
                       Line("""{"test": 0, "verdict": "accepted", "detail": ""}""") +
@@ -38,7 +38,7 @@ public sealed class HarnessReportTests
     }
 
     [Fact]
-    public void LinesWithoutTheNonceAreIgnored()
+    public void Lines_without_the_nonce_are_ignored()
     {
         var forged = "PASSED\n" + Line("""{"count": 1}""", "ffffffffffffffffffffffffffffffff") +
                      Line("""{"test": 0, "verdict": "accepted"}""", "ffffffffffffffffffffffffffffffff") +
@@ -51,7 +51,7 @@ public sealed class HarnessReportTests
     }
 
     [Fact]
-    public void UnreportedTestsTakeTheVerdictOfHowTheRunEnded()
+    public void Unreported_tests_take_the_verdict_of_how_the_run_ended()
     {
         var report = Line("""{"count": 3}""") + Line("""{"test": 0, "verdict": "accepted"}""");
         Assert.Equal([CodeVerdict.Accepted, CodeVerdict.TimeLimit, CodeVerdict.TimeLimit],
@@ -63,7 +63,7 @@ public sealed class HarnessReportTests
     }
 
     [Fact]
-    public void AKilledProgramIsAMemoryLimitOnlyWhenTheCgroupSawAnOomKill()
+    public void A_killed_program_is_a_memory_limit_only_when_the_cgroup_saw_an_oom_kill()
     {
         var report = Line("""{"count": 1}""") + Line("""{"test": 0, "verdict": "killed"}""");
         Assert.Equal(CodeVerdict.MemoryLimit, AssertHarness.Interpret(Run(report, oom: true), Nonce).Single().Verdict);
@@ -75,7 +75,7 @@ public sealed class HarnessReportTests
     [InlineData("""{"count": 0}""")]
     [InlineData("""{"count": "many"}""")]
     [InlineData("""not json""")]
-    public void ABrokenReportIsASandboxErrorNeverAPass(string json)
+    public void A_broken_report_is_a_sandbox_error_never_a_pass(string json)
     {
         var run = Run(Line(json) + Line("""{"test": 0, "verdict": "accepted"}"""));
         var tests = AssertHarness.Interpret(run, Nonce);
@@ -87,21 +87,21 @@ public sealed class HarnessReportTests
     [InlineData(SandboxTermination.WallTimeout, 137)]
     [InlineData(SandboxTermination.Exited, 1)]
     [InlineData(SandboxTermination.Exited, 0)]
-    public void WithoutTheCountTheProgramNeverRanSoItIsASandboxError(SandboxTermination termination, int exitCode)
+    public void Without_the_count_the_program_never_ran_so_it_is_a_sandbox_error(SandboxTermination termination, int exitCode)
     {
         var tests = AssertHarness.Interpret(Run("", "Traceback …\nKeyError: 'tests'\n", exitCode, termination), Nonce);
         Assert.Equal(CodeVerdict.SandboxError, Assert.Single(tests).Verdict);
     }
 
     [Fact]
-    public void AnUnknownVerdictWordIsASandboxError()
+    public void An_unknown_verdict_word_is_a_sandbox_error()
     {
         var run = Run(Line("""{"count": 1}""") + Line("""{"test": 0, "verdict": "passed"}"""));
         Assert.Equal(CodeVerdict.SandboxError, AssertHarness.Interpret(run, Nonce).Single().Verdict);
     }
 
     [Fact]
-    public void NoncesAreFreshAndLong()
+    public void Nonces_are_fresh_and_long()
     {
         var a = AssertHarness.NewNonce();
         Assert.Equal(32, a.Length);
@@ -129,14 +129,14 @@ public sealed class HarnessReportTests
     }
 
     [Fact]
-    public void OnlyACleanExitLeavesTheVerdictToTheOutput()
+    public void Only_a_clean_exit_leaves_the_verdict_to_the_output()
     {
         Assert.Null(RunEnding.Abnormal(Run("3\n")));
         Assert.Equal("ValueError: bad", RunEnding.Abnormal(Run("3\n", "ValueError: bad\n", 1))!.Value.Detail);
     }
 
     [Fact]
-    public void TheCompletionVerdictIsTheFirstFailureUnlessTheSandboxFailed()
+    public void The_completion_verdict_is_the_first_failure_unless_the_sandbox_failed()
     {
         CodeTestResult T(CodeVerdict v) => new(v);
         Assert.Equal(CodeVerdict.Accepted, CodeScorer.Overall([T(CodeVerdict.Accepted), T(CodeVerdict.Accepted)]));

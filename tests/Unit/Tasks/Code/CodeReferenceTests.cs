@@ -8,7 +8,7 @@ namespace Pipeline.Tests.Unit.Tasks.Code;
 public sealed class CodeReferenceTests
 {
     [Fact]
-    public void ParsesStdinTests()
+    public void Parses_stdin_tests()
     {
         var reference = CodeReference.Parse("""{"tests": [{"input": "1 2\n", "output": "3\n"}, {"input": "", "output": "0"}]}""");
         Assert.Equal([new CodeTestCase("1 2\n", "3\n"), new CodeTestCase("", "0")], reference.Tests);
@@ -16,7 +16,7 @@ public sealed class CodeReferenceTests
     }
 
     [Fact]
-    public void ParsesTestCodeAloneAndTogetherWithTests()
+    public void Parses_test_code_alone_and_together_with_tests()
     {
         Assert.Equal("assert f() == 1", CodeReference.Parse("""{"test_code": "assert f() == 1"}""").TestCode);
         var both = CodeReference.Parse("""{"tests": [{"input": "x", "output": "y"}], "test_code": "assert g(2) == 4"}""");
@@ -45,7 +45,7 @@ public sealed class CodeReferenceTests
     }
 
     [Fact]
-    public void RoundTripsThroughJson()
+    public void Round_trips_through_json()
     {
         var reference = new CodeReference { Tests = [new CodeTestCase("a\n", "b\n")], TestCode = "assert h() is None" };
         var again = CodeReference.Parse(reference.ToJson());
@@ -55,7 +55,7 @@ public sealed class CodeReferenceTests
     }
 
     [Fact]
-    public void EveryBuiltInProblemHasAValidReferenceAndAStatement()
+    public void Every_built_in_problem_has_a_valid_reference_and_a_statement()
     {
         Assert.True(CodeProblems.All.Count >= 6);
         Assert.Equal(CodeProblems.All.Count, CodeProblems.All.Select(p => p.Id).Distinct().Count());
