@@ -18,6 +18,7 @@ public static class LearnerRegistration
     /// settings (Run, Grpo, Task) are not read here: they come with each run (<see cref="RunSettings"/>).</summary>
     public static IServiceCollection AddLearner(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<LearnerOptions>().BindConfiguration(LearnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddPipelineData(configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddRewards();

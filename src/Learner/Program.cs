@@ -9,7 +9,7 @@ using Pipeline.Policy;
 // held-out evaluations as Hangfire jobs. It applies the database migrations at start (Storage:Migrate) and takes up
 // the runs a previous learner left running.
 var builder = ServiceHost.CreateBuilder(args);
-TorchRuntime.Configure(builder.Configuration.GetValue<int>("Learner:TorchThreads"));
+TorchRuntime.Configure(builder.Configuration.GetValue<int>($"{LearnerOptions.Section}:{nameof(LearnerOptions.TorchThreads)}"));
 builder.Services.AddLearner(builder.Configuration);
 builder.Services.AddRunResumption();
 builder.Services.AddPipelineBus(builder.Configuration, bus => bus.AddLearnerConsumers());

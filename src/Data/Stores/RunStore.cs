@@ -27,6 +27,13 @@ public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, Time
         return run;
     }
 
+    /// <summary>Records the hash of the base policy a run starts from, once the learner has admitted the run's paths.</summary>
+    public async Task SetBasePolicyAsync(Guid runId, string sha256, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.BasePolicySha256, sha256), cancellationToken);
+    }
+
     public Task MarkCompletedAsync(Guid runId, CancellationToken cancellationToken = default) =>
         FinishAsync(runId, RunStatus.Completed, error: null, cancellationToken);
 

@@ -4,6 +4,7 @@ using Hangfire;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Data;
 using Pipeline.Data.Entities;
@@ -28,6 +29,7 @@ public sealed class RunCoordinator(
     TrainingStepStore steps,
     PolicyVersionStore versions,
     IHostApplicationLifetime lifetime,
+    IOptions<LearnerOptions> learnerOptions,
     IEnumerable<IRunObserver> observers,
     ILogger<RunCoordinator> logger)
 {
@@ -55,14 +57,16 @@ public sealed class RunCoordinator(
             ConfigJson = config.ToJson(),
             Seed = settings.Seed,
             GroupsExpected = settings.Steps * settings.PromptsPerBatch,
-            BasePolicySha256 = Checkpoint.Exists(settings.BasePolicy) ? Checkpoint.Sha256Of(settings.BasePolicy) : null,
             CodeVersion = CodeVersion.Current,
         }, cancellationToken);
 
         try
         {
+            RunAdmission.Check(config, learnerOptions.Value);
             if (!Checkpoint.Exists(settings.BasePolicy))
                 throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
+            RunAdmission.CheckFits(config, Checkpoint.ReadConfig(settings.BasePolicy));
+            await runs.SetBasePolicyAsync(run.Id, Checkpoint.Sha256Of(settings.BasePolicy), cancellationToken);
             var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision), config);
             var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
             _active[run.Id] = active;

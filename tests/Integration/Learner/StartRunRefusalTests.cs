@@ -24,4 +24,21 @@ public sealed class StartRunRefusalTests(DistributedFixture fixture, ITestOutput
         Assert.Contains(train.Lines, l => l.Text.Contains("refused run", StringComparison.Ordinal) && l.Text.Contains("is not a checkpoint directory", StringComparison.Ordinal));
         Assert.DoesNotContain(train.Lines, l => l.Text.StartsWith("   at ", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_run_whose_base_policy_lies_outside_the_learners_policy_root_is_refused_with_the_reason()
+    {
+        await using var cluster = await ServiceCluster.CreateAsync(fixture, output);
+        var root = Path.Combine(fixture.WorkingDirectory, "policies");
+        var learner = cluster.StartLearner(new Dictionary<string, string> { ["Learner__PolicyRoot"] = root });
+        await ServiceCluster.WaitUntilStartedAsync(learner);
+
+        await using var train = ObservedProcess.Start("pipeline train", DistributedFixture.Dll("pipeline"),
+            ["train", "--config", fixture.SmokeConfig, "--set", "Run:BasePolicy=/etc"], cluster.Environment(), fixture.WorkingDirectory);
+        int exitCode = await train.WaitForExitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(exitCode == 1, $"pipeline train exited with {exitCode}\n{train.Tail()}");
+        Assert.Contains(train.Lines, l => l.Text.Contains("refused run", StringComparison.Ordinal)
+            && l.Text.Contains($"Run:BasePolicy '/etc' is not under Learner:PolicyRoot '{root}'", StringComparison.Ordinal));
+    }
 }

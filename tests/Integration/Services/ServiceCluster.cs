@@ -73,14 +73,19 @@ public sealed class ServiceCluster : IAsyncDisposable
         return environment;
     }
 
-    public ObservedProcess StartLearner() => StartService("learner", "Pipeline.Learner", database: true);
+    public ObservedProcess StartLearner(IReadOnlyDictionary<string, string>? extra = null) =>
+        StartService("learner", "Pipeline.Learner", database: true, extra);
 
     public ObservedProcess StartRollout(string name) => StartService(name, "Pipeline.Rollout", database: false);
 
     public ObservedProcess StartVerifier(string name) => StartService(name, "Pipeline.Verifier", database: false);
 
-    ObservedProcess StartService(string name, string assembly, bool database) =>
-        Track(ObservedProcess.Start(name, DistributedFixture.Dll(assembly), [], Environment(database), _fixture.WorkingDirectory));
+    ObservedProcess StartService(string name, string assembly, bool database, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>(Environment(database));
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) environment[key] = value;
+        return Track(ObservedProcess.Start(name, DistributedFixture.Dll(assembly), [], environment, _fixture.WorkingDirectory));
+    }
 
     ObservedProcess Track(ObservedProcess process)
     {

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Learner;
+
+/// <summary>Settings of the learner service (section "Learner"). A run's settings arrive over the bus from anyone
+/// with broker credentials, and the learner reads and writes the paths they name: where a root is set, every such
+/// path must lie under it (after "..", not after symbolic links) or the run is refused with the reason. Unset, a path
+/// may be anywhere the learner's user can reach — set all three on a shared broker (compose does).</summary>
+public sealed class LearnerOptions
+{
+    public const string Section = "Learner";
+
+    /// <summary>libtorch threads; 0 = one per core.</summary>
+    [Range(0, 1024)] public int TorchThreads { get; set; }
+
+    /// <summary>Where base policies (Run:BasePolicy) may be read from.</summary>
+    public string? PolicyRoot { get; set; }
+
+    /// <summary>Where runs may write their policy versions (Run:CheckpointDirectory).</summary>
+    public string? CheckpointRoot { get; set; }
+
+    /// <summary>Where JSONL datasets (Run:Dataset) may be read from.</summary>
+    public string? DatasetRoot { get; set; }
+}
