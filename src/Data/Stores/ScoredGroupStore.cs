@@ -92,21 +92,6 @@ public sealed class ScoredGroupStore(IDbContextFactory<PipelineDbContext> contex
         return (count, keys.ToArray());
     }
 
-    /// <summary>Marks groups as consumed by a training step; returns how many were marked.</summary>
-    public async Task<int> MarkTrainedOnAsync(
-        Guid runId, IReadOnlyCollection<(int BatchId, int PromptId)> groups, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var marked = 0;
-        foreach (var (batchId, promptId) in groups)
-            marked += await db.ScoredGroups
-                .Where(g => g.RunId == runId && g.BatchId == batchId && g.PromptId == promptId)
-                .ExecuteUpdateAsync(s => s.SetProperty(g => g.TrainedOn, true), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return marked;
-    }
-
     static StoredGroup ToStored(ScoredGroup group) =>
         new(ScoredGroupMapper.ToMessage(group), group.TrainedOn, group.Stale, group.ReceivedAt, group.ConsumedAtStep);
 }

@@ -4,8 +4,15 @@ using Pipeline.Data.Entities;
 
 namespace Pipeline.Data.Stores;
 
-/// <summary>A group a step did not train on, and why ("zero-variance" or "stale").</summary>
-public sealed record DroppedGroup(int Batch, int Prompt, string Reason);
+/// <summary>A group a step did not train on, and why (<see cref="ZeroVariance"/> or <see cref="Stale"/>).</summary>
+public sealed record DroppedGroup(int Batch, int Prompt, string Reason)
+{
+    /// <summary>Dynamic sampling dropped it: its rewards were all equal.</summary>
+    public const string ZeroVariance = "zero-variance";
+
+    /// <summary>Its whole batch lagged the learner by more than the staleness bound.</summary>
+    public const string Stale = "stale";
+}
 
 /// <summary>What one consumed batch did (see <see cref="TrainingStep"/>).</summary>
 public sealed record TrainingStepRecord(
@@ -17,7 +24,11 @@ public sealed record TrainingStepRecord(
     string? CheckpointSha256,
     IReadOnlyList<(int Batch, int Prompt)> Groups,
     IReadOnlyList<DroppedGroup> Dropped,
-    double LearningRate);
+    double LearningRate)
+{
+    /// <summary>The step consumed a stale batch: it trained on nothing and produced no version.</summary>
+    public bool WasStale => PolicyVersion is null && Dropped.Count > 0 && Dropped.All(d => d.Reason == DroppedGroup.Stale);
+}
 
 /// <summary>The training-step record of runs. Writing a step also marks its groups consumed (and those trained on as
 /// trained), in one transaction, so the record and the groups never disagree.</summary>

@@ -61,7 +61,7 @@ public sealed class GrpoOptions
 
     /// <summary>
     /// Drop groups whose rewards are all equal, since their advantages are all zero and they only dilute the
-    /// batch (DAPO §3.2). DAPO also over-samples until the batch is full; that is the prompt feed's concern.
+    /// batch (DAPO §3.2). DAPO also over-samples until the batch is full; Pipeline does not: a step trains on the groups that keep a signal.
     /// </summary>
     public bool DynamicSampling { get; init; } = true;
 

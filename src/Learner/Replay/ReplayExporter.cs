@@ -114,7 +114,7 @@ public sealed class ReplayExporter(RunStore runs, ScoredGroupStore groups, Train
             var step = await steps.GetAsync(runId, stepNumber, cancellationToken)
                 ?? throw new InvalidDataException($"groups of batch {batchId} of run {runId} were consumed at step {stepNumber}, which is not recorded");
             // As ReplayTrainer reads the record: a stale batch is recorded with no version and every group dropped as stale.
-            if (step.PolicyVersion is null && step.Dropped.Count > 0 && step.Dropped.All(d => d.Reason == "stale")) continue;
+            if (step.WasStale) continue;
 
             var consumed = step.Groups.Select(key => key.Batch == batchId && byPrompt.TryGetValue(key.Prompt, out var group) ? group
                 : throw new InvalidDataException($"step {stepNumber} of run {runId} consumed group (batch {key.Batch}, prompt {key.Prompt}), which is not stored with batch {batchId}"))

@@ -86,7 +86,7 @@ public sealed class ReplayTrainer(
             {
                 var step = todo[i];
                 var batch = await GroupsOfAsync(source.Id, step, request.ScoringRevision, cancellationToken);
-                bool stale = step.PolicyVersion is null && step.Dropped.Count > 0 && step.Dropped.All(d => d.Reason == "stale");
+                bool stale = step.WasStale;
                 var outcome = await stepRunner.RunAsync(
                     new ConsumedBatch(run.Id, step.Step, step.BatchId, step.BehaviourVersion, version, stale, batch), trainer, settings.Run, cancellationToken);
                 if (outcome.Recorded is { } recorded)

@@ -110,7 +110,7 @@ public sealed class RunCoordinator(
         {
             Consumed = record.Select(s => s.BatchId).ToHashSet(),
             FinishedBatches = record.Count,
-            StaleBatches = record.Count(s => s.PolicyVersion is null && s.Dropped.Count > 0 && s.Dropped.All(d => d.Reason == "stale")),
+            StaleBatches = record.Count(s => s.WasStale),
             Published = new PolicyPublished
             {
                 RunId = runId,

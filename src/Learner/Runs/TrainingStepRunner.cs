@@ -25,7 +25,7 @@ public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStor
         var keys = batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray();
         if (batch.Stale)
         {
-            await steps.AddAsync(Record(batch, null, null, keys.Select(k => new DroppedGroup(k.BatchId, k.PromptId, "stale")).ToArray(), trainer),
+            await steps.AddAsync(Record(batch, null, null, keys.Select(k => new DroppedGroup(k.BatchId, k.PromptId, DroppedGroup.Stale)).ToArray(), trainer),
                 cancellationToken);
             return new ConsumedBatchOutcome(null, null);
         }
@@ -33,7 +33,7 @@ public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStor
         var recorded = result.Updated
             ? await recorder.RecordAsync(batch.RunId, batch.Version + 1, trainer, run.CheckpointDirectory, run.CheckpointFormat, cancellationToken)
             : null;
-        var dropped = result.Dropped.Select(i => new DroppedGroup(keys[i].BatchId, keys[i].PromptId, "zero-variance")).ToArray();
+        var dropped = result.Dropped.Select(i => new DroppedGroup(keys[i].BatchId, keys[i].PromptId, DroppedGroup.ZeroVariance)).ToArray();
         await steps.AddAsync(Record(batch, recorded, recorded?.Sha256, dropped, trainer), cancellationToken);
         await metrics.AppendStepAsync(batch.RunId, batch.BatchId, StepMetrics.Of(result, batch.BehaviourVersion), cancellationToken);
         return new ConsumedBatchOutcome(result, recorded);

@@ -197,7 +197,9 @@ public abstract class StorageContractTests : IAsyncLifetime
         await Storage.Groups.TryAddAsync(Samples.Group(run.Id, 1, 2));
         await Storage.Groups.TryAddAsync(Samples.Group(run.Id, 1, 1, policyVersion: 0), stale: true);
 
-        Assert.Equal(2, await Storage.Groups.MarkTrainedOnAsync(run.Id, [(1, 2), (2, 1), (9, 9)]));
+        // A step that trained on two stored groups; a key that names no stored group marks nothing.
+        await Storage.Get<Pipeline.Data.Stores.TrainingStepStore>().AddAsync(new Pipeline.Data.Stores.TrainingStepRecord(
+            run.Id, 1, 1, 0, 1, new string('a', 64), [(1, 2), (2, 1), (9, 9)], [], 1e-4));
 
         var all = new List<Pipeline.Data.Stores.StoredGroup>();
         await foreach (var group in Storage.Groups.ReadRunAsync(run.Id))
@@ -296,7 +298,8 @@ public abstract class StorageContractTests : IAsyncLifetime
         await Storage.Groups.TryAddAsync(Samples.Group(run.Id, 0, 1));
         await Storage.Groups.TryAddAsync(Samples.Group(run.Id, 1, 0, policyVersion: 0), stale: true);
         await Storage.Groups.TryAddAsync(Samples.Group(other.Id, 0, 0));
-        await Storage.Groups.MarkTrainedOnAsync(run.Id, [(0, 0), (0, 1)]);
+        await Storage.Get<Pipeline.Data.Stores.TrainingStepStore>().AddAsync(new Pipeline.Data.Stores.TrainingStepRecord(
+            run.Id, 1, 0, 0, 1, new string('a', 64), [(0, 0), (0, 1)], [], 1e-4));
         await Storage.Evaluations.AddAsync(Samples.Evaluation(run.Id, 1, accuracy: 0.25));
         Storage.Clock.Advance(TimeSpan.FromSeconds(1));
         await Storage.Evaluations.AddAsync(Samples.Evaluation(run.Id, 2, accuracy: 0.5));
