@@ -5,6 +5,9 @@
 #   infra/services.sh env            print the same exports again (services must be up)
 #   infra/services.sh status         say what runs; exit 0 only if both do
 #   infra/services.sh down           stop both and delete their data; fine when nothing runs
+#   infra/services.sh restart rabbitmq|postgres [SECONDS]
+#                                    stop one server (every connection dropped), wait SECONDS (default 0),
+#                                    start it again on the same data; for fault-injection tests and `pipeline chaos`
 #   infra/services.sh rabbitmqctl …  run rabbitmqctl against this broker (e.g. list_vhosts, list_queues)
 #   infra/services.sh psql …         run psql as the pipeline role on the pipeline database
 #
@@ -178,11 +181,11 @@ SELECT format('CREATE DATABASE %I OWNER %I', '$test_db', '$db_user') WHERE NOT E
 SQL
 }
 
-stop_postgres() {
+stop_postgres() {   # [mode]: immediate (default; the data is thrown away) or fast (a clean restart)
     [[ -f $pg_dir/data/PG_VERSION ]] || return 0
     if pg_running; then
         log "stopping PostgreSQL"
-        as_pg "$(pg_bindir)/pg_ctl" -D "$pg_dir/data" -m immediate -w -t 60 stop >/dev/null 2>&1 || {
+        as_pg "$(pg_bindir)/pg_ctl" -D "$pg_dir/data" -m "${1:-immediate}" -w -t 60 stop >/dev/null 2>&1 || {
             local pid; pid=$(head -n1 "$pg_dir/data/postmaster.pid" 2>/dev/null || true)
             [[ -z $pid ]] || kill -KILL "$pid" 2>/dev/null || true
         }
@@ -311,6 +314,21 @@ cmd_down() {
     log "down; data removed"
 }
 
+cmd_restart() {
+    local which=${1:-} down=${2:-0}
+    [[ $down =~ ^[0-9]+([.][0-9]+)?$ ]] || die "restart: SECONDS must be a number, not '$down'"
+    lock
+    load_config || die "not up (no $state/config)"
+    case $which in
+        rabbitmq) stop_rabbitmq; sleep "$down"; start_rabbitmq; await_rabbitmq ;;
+        # Fast, not immediate: the throwaway server runs with synchronous_commit off, so a crash-like stop would lose
+        # commits the clients were told had succeeded — a property of that setting, not a restart.
+        postgres) stop_postgres fast; sleep "$down"; start_postgres ;;
+        *) die "restart: say rabbitmq or postgres, not '$which'" ;;
+    esac
+    log "$which restarted after ${down}s down"
+}
+
 cmd_rabbitmqctl() {
     load_config || die "not up (no $state/config)"
     rmq rabbitmqctl "$@"
@@ -326,6 +344,7 @@ case ${1:-} in
     env) cmd_env ;;
     status) cmd_status ;;
     down) cmd_down ;;
+    restart) shift; cmd_restart "$@" ;;
     rabbitmqctl) shift; cmd_rabbitmqctl "$@" ;;
     psql) shift; cmd_psql "$@" ;;
     *) sed -n '2,21s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;

@@ -23,7 +23,7 @@ public sealed class PipelineDbContextFactory : IDbContextFactory<PipelineDbConte
                 create = () => new SqlitePipelineDbContext(sqlite);
                 break;
             case StorageProvider.Postgres:
-                var postgres = PipelineDbContextOptions.ForPostgres(connectionString);
+                var postgres = PipelineDbContextOptions.ForPostgres(connectionString, storage.RetryCount, TimeSpan.FromSeconds(storage.MaxRetryDelaySeconds));
                 create = () => new PostgresPipelineDbContext(postgres);
                 break;
             default:

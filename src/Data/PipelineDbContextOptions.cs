@@ -14,9 +14,14 @@ public static class PipelineDbContextOptions
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
             .Options;
 
-    public static DbContextOptions<PostgresPipelineDbContext> ForPostgres(string connectionString) =>
+    /// <param name="retryCount">transient failures retried by Npgsql's execution strategy (0: none). A store that
+    /// opens its own transaction must then run it through <see cref="Transactions.InTransactionAsync"/>.</param>
+    public static DbContextOptions<PostgresPipelineDbContext> ForPostgres(string connectionString, int retryCount = 0, TimeSpan maxRetryDelay = default) =>
         new DbContextOptionsBuilder<PostgresPipelineDbContext>()
-            .UseNpgsql(connectionString)
+            .UseNpgsql(connectionString, npgsql =>
+            {
+                if (retryCount > 0) npgsql.EnableRetryOnFailure(retryCount, maxRetryDelay, errorCodesToAdd: null);
+            })
             .UseSnakeCaseNamingConvention()
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
             .Options;

@@ -35,9 +35,9 @@ public static class ScoredGroupMapper
             BatchId = group.BatchId,
             PromptId = group.PromptId,
             PolicyVersion = group.PolicyVersion,
-            PromptText = group.Prompt.Text,
+            PromptText = StoredText.Safe(group.Prompt.Text),
             Task = group.Prompt.Task,
-            Reference = group.Prompt.Reference,
+            Reference = StoredText.Safe(group.Prompt.Reference),
             Stale = stale,
             ReceivedAt = receivedAt,
             Completions = group.Completions.Select(completion =>
@@ -48,13 +48,13 @@ public static class ScoredGroupMapper
                 return new ScoredCompletion
                 {
                     Index = completion.Index,
-                    Text = completion.Text,
+                    Text = StoredText.Safe(completion.Text),
                     TokenIds = completion.TokenIds,
                     LogProbs = completion.LogProbs,
                     FinishReason = completion.FinishReason,
                     Reward = score.Reward,
                     ComponentsJson = ComponentsToJson(score.Components),
-                    Verdict = score.Verdict,
+                    Verdict = StoredText.Safe(score.Verdict),
                 };
             }).ToList(),
         };

@@ -20,6 +20,12 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
                 $"{Setting} is required when {StorageOptions.SectionName}:Provider is 'postgres' " +
                 "(e.g. Host=localhost;Database=pipeline;Username=pipeline;Password=...).");
 
+        if (options.RetryCount is < 0 or > 100)
+            return ValidateOptionsResult.Fail($"{StorageOptions.SectionName}:{nameof(StorageOptions.RetryCount)} must be between 0 and 100.");
+        if (!(options.MaxRetryDelaySeconds is >= 0.1 and <= 600))
+            return ValidateOptionsResult.Fail(
+                $"{StorageOptions.SectionName}:{nameof(StorageOptions.MaxRetryDelaySeconds)} must be between 0.1 and 600 seconds.");
+
         try
         {
             if (options.Provider == StorageProvider.Sqlite)

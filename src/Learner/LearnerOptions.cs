@@ -13,6 +13,11 @@ public sealed class LearnerOptions
     /// <summary>libtorch threads; 0 = one per core.</summary>
     [Range(0, 1024)] public int TorchThreads { get; set; }
 
+    /// <summary>How long a learner's hold on a run lasts without renewal, in seconds. The holder renews it every quarter
+    /// of that; a standby learner takes a run over once its lease has run out, so this is also about how long a run
+    /// waits after its learner dies. A training step must take well under it (the lease is renewed before each step).</summary>
+    [Range(2, 3600)] public double LeaseSeconds { get; set; } = 20;
+
     /// <summary>Where base policies (Run:BasePolicy) may be read from.</summary>
     public string? PolicyRoot { get; set; }
 

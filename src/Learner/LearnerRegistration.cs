@@ -26,17 +26,20 @@ public static class LearnerRegistration
         services.AddSingleton<PolicyRecorder>();
         services.AddSingleton<TrainingStepRunner>();
         services.AddSingleton<WeightPublisher>();
+        services.AddSingleton<RunLease>();
+        services.AddSingleton<BatchDispatcher>();
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<PolicyEvaluator>();
         services.AddTransient<EvaluationJob>();
         return services;
     }
 
-    /// <summary>Hangfire for the background evaluations: PostgreSQL storage when the run database is PostgreSQL
-    /// (<c>Hangfire:ConnectionString</c>, else <c>Storage:ConnectionString</c>), in-memory storage otherwise.</summary>
-    /// <summary>The learner service takes up the runs a previous learner left running (<see cref="RunResumer"/>).</summary>
+    /// <summary>The learner service takes up the runs a previous learner left running, and stands by to take over runs
+    /// whose learner dies (<see cref="RunResumer"/>).</summary>
     public static IServiceCollection AddRunResumption(this IServiceCollection services) => services.AddHostedService<RunResumer>();
 
+    /// <summary>Hangfire for the background evaluations: PostgreSQL storage when the run database is PostgreSQL
+    /// (<c>Hangfire:ConnectionString</c>, else <c>Storage:ConnectionString</c>), in-memory storage otherwise.</summary>
     static IServiceCollection AddLearnerJobs(this IServiceCollection services, IConfiguration configuration)
     {
         bool postgres = string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase);

@@ -17,6 +17,7 @@ public sealed class RunEntityTypeConfiguration : IEntityTypeConfiguration<Run>
             .HasMaxLength(16);
         run.Property(r => r.ConfigJson);
         run.Property(r => r.Error);
+        run.Property(r => r.LeaseOwner).HasMaxLength(200);
         run.HasIndex(r => r.CreatedAt);
     }
 }

@@ -30,6 +30,14 @@ public sealed class Run
     /// <summary>For a replay on re-scored groups: the <see cref="ScoringRevision"/> whose scores it trained on.</summary>
     public long? SourceScoringRevisionId { get; init; }
 
+    /// <summary>The learner that trains the run (see <see cref="Stores.RunStore.TryHoldLeaseAsync"/>); null when none
+    /// holds it.</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>When <see cref="LeaseOwner"/>'s lease ends unless it renews it; after that another learner may take the
+    /// run over.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
     /// <summary>Redelivered groups that were acknowledged and ignored because the group was already stored.</summary>
     public long DuplicatesIgnored { get; set; }
 }

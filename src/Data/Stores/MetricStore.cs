@@ -16,20 +16,21 @@ public sealed class MetricStore(IDbContextFactory<PipelineDbContext> contexts, T
         var names = values.Keys.ToList();
         var recordedAt = time.GetUtcNow();
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Metrics.Where(m => m.RunId == runId && m.Step == step && names.Contains(m.Name))
-            .ExecuteDeleteAsync(cancellationToken);
-        db.Metrics.AddRange(values.Select(v => new Metric
+        // Replacing is idempotent, so a try whose commit was lost is simply written again.
+        await contexts.InTransactionAsync(async (db, ct) =>
         {
-            RunId = runId,
-            Name = v.Key,
-            Step = step,
-            Value = v.Value,
-            RecordedAt = recordedAt,
-        }));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            await db.Metrics.Where(m => m.RunId == runId && m.Step == step && names.Contains(m.Name))
+                .ExecuteDeleteAsync(ct);
+            db.Metrics.AddRange(values.Select(v => new Metric
+            {
+                RunId = runId,
+                Name = v.Key,
+                Step = step,
+                Value = v.Value,
+                RecordedAt = recordedAt,
+            }));
+            await db.SaveChangesAsync(ct);
+        }, committed: (_, _) => Task.FromResult(false), cancellationToken);
     }
 
     public async Task<IReadOnlyList<MetricPoint>> GetCurveAsync(

@@ -12,4 +12,10 @@ public sealed record NewRun
     public string? CodeVersion { get; init; }
     public Guid? SourceRunId { get; init; }
     public long? SourceScoringRevisionId { get; init; }
+
+    /// <summary>The learner that starts the run holds its lease from the first moment (see
+    /// <see cref="RunStore.TryHoldLeaseAsync"/>), so no standby takes up a run that is still starting.</summary>
+    public string? LeaseOwner { get; init; }
+
+    public TimeSpan LeaseDuration { get; init; }
 }

@@ -20,6 +20,8 @@ public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, Time
             SourceRunId = newRun.SourceRunId,
             SourceScoringRevisionId = newRun.SourceScoringRevisionId,
             CreatedAt = time.GetUtcNow(),
+            LeaseOwner = newRun.LeaseOwner,
+            LeaseExpiresAt = newRun.LeaseOwner is null ? null : time.GetUtcNow() + newRun.LeaseDuration,
         };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Runs.Add(run);
@@ -61,6 +63,34 @@ public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, Time
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Takes or renews the lease of a running run for <paramref name="owner"/> until now + <paramref name="duration"/>:
+    /// granted when no learner holds it, when <paramref name="owner"/> already does, or when the holder's lease has run
+    /// out (it died, or lost the database for longer than the lease). One conditional update, so two learners racing for
+    /// the same run cannot both win. Learners' clocks must agree to well within the lease's duration.
+    /// </summary>
+    /// <returns>whether <paramref name="owner"/> holds the lease now; false also for a run that is not running</returns>
+    public async Task<bool> TryHoldLeaseAsync(Guid runId, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var until = now + duration;
+        int updated = await db.Runs
+            .Where(r => r.Id == runId && r.Status == RunStatus.Running
+                        && (r.LeaseOwner == null || r.LeaseOwner == owner || r.LeaseExpiresAt == null || r.LeaseExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, owner).SetProperty(r => r.LeaseExpiresAt, until), cancellationToken);
+        return updated == 1;
+    }
+
+    /// <summary>Gives the lease up (a learner stopping), so that a standby learner takes the run over at once.</summary>
+    public async Task ReleaseLeaseAsync(Guid runId, string owner, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Runs.Where(r => r.Id == runId && r.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)null),
+                cancellationToken);
+    }
+
     /// <summary>Counts one redelivered group that was acknowledged and ignored. Atomic in the database, so
     /// concurrent consumers never lose an increment.</summary>
     public async Task IncrementDuplicatesAsync(Guid runId, CancellationToken cancellationToken = default)
@@ -76,11 +106,12 @@ public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, Time
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var finishedAt = time.GetUtcNow();
+        var safeError = error is null ? null : StoredText.Safe(error);
         var updated = await db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Running)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, status)
                 .SetProperty(r => r.FinishedAt, finishedAt)
-                .SetProperty(r => r.Error, error), cancellationToken);
+                .SetProperty(r => r.Error, safeError), cancellationToken);
         if (updated == 1)
             return;
 

@@ -15,36 +15,41 @@ public sealed class ScoringRevisionStore(IDbContextFactory<PipelineDbContext> co
     public async Task<long> AddAsync(Guid runId, string codeVersion, int completions, int changed, int notRescored,
         IEnumerable<Rescore> scores, CancellationToken cancellationToken = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var revision = new ScoringRevision
+        var all = scores as IReadOnlyCollection<Rescore> ?? scores.ToList();
+        long id = 0;
+        // A try whose commit was lost writes a second, identical revision: harmless, and rarer than one database
+        // restart per re-scoring.
+        await contexts.InTransactionAsync(async (db, ct) =>
         {
-            RunId = runId,
-            CodeVersion = codeVersion,
-            Completions = completions,
-            Changed = changed,
-            NotRescored = notRescored,
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.ScoringRevisions.Add(revision);
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var chunk in scores.Chunk(1000))
-        {
-            db.RescoredCompletions.AddRange(chunk.Select(s => new RescoredCompletion
+            var revision = new ScoringRevision
             {
-                ScoringRevisionId = revision.Id,
-                BatchId = s.BatchId,
-                PromptId = s.PromptId,
-                Index = s.Score.Index,
-                Reward = s.Score.Reward,
-                ComponentsJson = ScoredGroupMapper.ComponentsToJson(s.Score.Components),
-                Verdict = s.Score.Verdict,
-            }));
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return revision.Id;
+                RunId = runId,
+                CodeVersion = codeVersion,
+                Completions = completions,
+                Changed = changed,
+                NotRescored = notRescored,
+                CreatedAt = time.GetUtcNow(),
+            };
+            db.ScoringRevisions.Add(revision);
+            await db.SaveChangesAsync(ct);
+            foreach (var chunk in all.Chunk(1000))
+            {
+                db.RescoredCompletions.AddRange(chunk.Select(s => new RescoredCompletion
+                {
+                    ScoringRevisionId = revision.Id,
+                    BatchId = s.BatchId,
+                    PromptId = s.PromptId,
+                    Index = s.Score.Index,
+                    Reward = s.Score.Reward,
+                    ComponentsJson = ScoredGroupMapper.ComponentsToJson(s.Score.Components),
+                    Verdict = s.Score.Verdict,
+                }));
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+            id = revision.Id;
+        }, committed: (_, _) => Task.FromResult(false), cancellationToken);
+        return id;
     }
 
     public async Task<ScoringRevision?> GetAsync(long revisionId, CancellationToken cancellationToken = default)

@@ -38,30 +38,30 @@ public sealed class TrainingStepStore(IDbContextFactory<PipelineDbContext> conte
 
     public async Task AddAsync(TrainingStepRecord step, CancellationToken cancellationToken = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.TrainingSteps.Add(new TrainingStep
+        await contexts.InTransactionAsync(async (db, ct) =>
         {
-            RunId = step.RunId,
-            Step = step.Step,
-            BatchId = step.BatchId,
-            BehaviourVersion = step.BehaviourVersion,
-            PolicyVersion = step.PolicyVersion,
-            CheckpointSha256 = step.CheckpointSha256,
-            GroupsJson = JsonSerializer.Serialize(step.Groups.Select(g => new[] { g.Batch, g.Prompt }), Json),
-            DroppedJson = JsonSerializer.Serialize(step.Dropped, Json),
-            LearningRate = step.LearningRate,
-            CreatedAt = time.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        var dropped = step.Dropped.Select(d => (d.Batch, d.Prompt)).ToHashSet();
-        foreach (var (batch, prompt) in step.Groups)
-        {
-            bool trained = step.PolicyVersion is not null && !dropped.Contains((batch, prompt));
-            await db.ScoredGroups.Where(g => g.RunId == step.RunId && g.BatchId == batch && g.PromptId == prompt)
-                .ExecuteUpdateAsync(s => s.SetProperty(g => g.ConsumedAtStep, step.Step).SetProperty(g => g.TrainedOn, trained), cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
+            db.TrainingSteps.Add(new TrainingStep
+            {
+                RunId = step.RunId,
+                Step = step.Step,
+                BatchId = step.BatchId,
+                BehaviourVersion = step.BehaviourVersion,
+                PolicyVersion = step.PolicyVersion,
+                CheckpointSha256 = step.CheckpointSha256,
+                GroupsJson = JsonSerializer.Serialize(step.Groups.Select(g => new[] { g.Batch, g.Prompt }), Json),
+                DroppedJson = JsonSerializer.Serialize(step.Dropped, Json),
+                LearningRate = step.LearningRate,
+                CreatedAt = time.GetUtcNow(),
+            });
+            await db.SaveChangesAsync(ct);
+            var dropped = step.Dropped.Select(d => (d.Batch, d.Prompt)).ToHashSet();
+            foreach (var (batch, prompt) in step.Groups)
+            {
+                bool trained = step.PolicyVersion is not null && !dropped.Contains((batch, prompt));
+                await db.ScoredGroups.Where(g => g.RunId == step.RunId && g.BatchId == batch && g.PromptId == prompt)
+                    .ExecuteUpdateAsync(s => s.SetProperty(g => g.ConsumedAtStep, step.Step).SetProperty(g => g.TrainedOn, trained), ct);
+            }
+        }, committed: (db, ct) => db.TrainingSteps.AnyAsync(s => s.RunId == step.RunId && s.Step == step.Step, ct), cancellationToken);
     }
 
     /// <summary>The run's steps in order.</summary>

@@ -2,8 +2,10 @@ using MassTransit;
 
 namespace Pipeline.Learner.Consumers;
 
-/// <summary>Storing a group is a short database write; a few run in parallel. Retries cover a database that is
-/// briefly unavailable; a group that still fails lands in the error queue.</summary>
+/// <summary>Storing a group is a short database write; a few run in parallel. A database that is away (a restart) is
+/// waited out twice over: each write retries transient errors itself (<c>Storage:RetryCount</c>), and the message is
+/// retried with exponential back-off for about three more minutes before it lands in the error queue — in memory,
+/// because broker-side delayed redelivery needs RabbitMQ's delayed-message plugin, which the OS package lacks.</summary>
 public sealed class RolloutGroupScoredConsumerDefinition : ConsumerDefinition<RolloutGroupScoredConsumer>
 {
     public RolloutGroupScoredConsumerDefinition()
@@ -14,6 +16,6 @@ public sealed class RolloutGroupScoredConsumerDefinition : ConsumerDefinition<Ro
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<RolloutGroupScoredConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
+        endpointConfigurator.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1)));
     }
 }

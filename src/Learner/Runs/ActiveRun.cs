@@ -60,6 +60,18 @@ sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrai
         return true;
     }
 
+    /// <summary>The dispatched batches still waiting for groups.</summary>
+    public int[] WaitingBatches()
+    {
+        lock (_lock) return _batches.Keys.Order().ToArray();
+    }
+
+    /// <summary>How many groups of a waiting batch have been counted.</summary>
+    public int ArrivedCount(int batchId)
+    {
+        lock (_lock) return _batches.TryGetValue(batchId, out var batch) ? batch.Groups.Count : 0;
+    }
+
     /// <summary>Whether a dispatched batch still waits for this prompt's group.</summary>
     public bool IsWaitingFor(int batchId, int promptId)
     {
@@ -69,12 +81,18 @@ sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrai
     /// <summary>Ends the run's training loop with <paramref name="reason"/>: the batch it waits for will never be complete.</summary>
     public void Fail(string reason) => Ready.Writer.TryComplete(new RunFailedException(reason));
 
+    /// <summary>Ends the run's training loop here because another learner holds the run now (<see cref="RunLease"/>).</summary>
+    public void LoseLease() => Ready.Writer.TryComplete(new LeaseLostException(RunId));
+
     /// <summary>True when a group is too old to train on: its policy lags the learner by more than the bound.</summary>
     public bool IsStale(int policyVersion) => Version - policyVersion > Config.Run.MaxOffPolicySteps;
 }
 
 /// <summary>Why a run failed when the learner itself did not throw: work it dispatched ended in an error queue.</summary>
 public sealed class RunFailedException(string message) : Exception(message);
+
+/// <summary>This learner no longer holds the run's lease: it stops training the run, which another learner continues.</summary>
+public sealed class LeaseLostException(Guid runId) : Exception($"run {runId} is held by another learner");
 
 /// <summary>A dispatched batch and the groups of it that have arrived, one per prompt.</summary>
 sealed record PendingBatch(int BatchId, int DispatchedVersion, int ExpectedGroups)

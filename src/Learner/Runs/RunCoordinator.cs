@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Hangfire;
-using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,7 +23,8 @@ public sealed class RunCoordinator(
     ScoredGroupStore groups,
     TrainingStepRunner stepRunner,
     WeightPublisher publisher,
-    IBus bus,
+    BatchDispatcher dispatcher,
+    RunLease lease,
     IBackgroundJobClient jobs,
     TrainingStepStore steps,
     PolicyVersionStore versions,
@@ -58,6 +58,8 @@ public sealed class RunCoordinator(
             Seed = settings.Seed,
             GroupsExpected = settings.Steps * settings.PromptsPerBatch,
             CodeVersion = CodeVersion.Current,
+            LeaseOwner = lease.Owner,
+            LeaseDuration = lease.Duration,
         }, cancellationToken);
 
         try
@@ -72,8 +74,10 @@ public sealed class RunCoordinator(
             _active[run.Id] = active;
 
             active.Published = await publisher.PublishAsync(run.Id, 0, trainer, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);
+            // The lease was taken with the run row; renewed here in case loading and writing version 0 took a while.
+            await lease.TryHoldAsync(run.Id, cancellationToken);
             for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
-                await DispatchAsync(active, cancellationToken);
+                await dispatcher.DispatchNextAsync(active, cancellationToken);
             _ = Task.Run(() => TrainLoopAsync(active), CancellationToken.None);
         }
         catch (Exception e)
@@ -88,7 +92,8 @@ public sealed class RunCoordinator(
     }
 
     /// <summary>
-    /// Takes up a run a previous learner left running (it crashed, or was stopped), from what the database and the
+    /// Takes up a run a previous learner left running (it crashed, or was stopped) once this learner holds its lease
+    /// (<see cref="RunLease"/>; a run another live learner holds is left alone), from what the database and the
     /// checkpoint store hold: the latest version with a training-step row (its weights and AdamW state), the batches
     /// consumed, and the groups already stored. Unconsumed batches are dispatched again for their missing prompts only;
     /// a command of the old learner still queued delivers groups that are stored once (the unique key) and counted
@@ -99,6 +104,7 @@ public sealed class RunCoordinator(
     {
         var run = await runs.GetAsync(runId, cancellationToken) ?? throw new KeyNotFoundException($"run {runId} does not exist");
         if (_active.ContainsKey(runId) || run.Status != RunStatus.Running) return;
+        if (!await lease.TryHoldAsync(runId, cancellationToken)) return;
         var config = RunSettings.FromJson(run.ConfigJson);
         var settings = config.Run;
         var record = await steps.ListAsync(runId, cancellationToken);
@@ -122,10 +128,13 @@ public sealed class RunCoordinator(
         };
         if (!_active.TryAdd(runId, active)) return;
         for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
-            await DispatchAsync(active, cancellationToken);
+            await dispatcher.DispatchNextAsync(active, cancellationToken);
         _ = Task.Run(() => TrainLoopAsync(active), CancellationToken.None);
         logger.LogInformation("Run {RunId} ({Name}) resumed at version {Version} after {Steps} of {Total} steps", runId, run.Name, version, record.Count, settings.Steps);
     }
+
+    /// <summary>Whether this learner trains the run now.</summary>
+    public bool IsActive(Guid runId) => _active.TryGetValue(runId, out var active) && !active.Completion.Task.IsCompleted;
 
     /// <summary>Completes when the run has trained on all its batches, or fails with the run.</summary>
     public Task<RunOutcome> WaitAsync(Guid runId) =>
@@ -150,7 +159,8 @@ public sealed class RunCoordinator(
         }
         if (active is null)
         {
-            logger.LogWarning("Stored group ({BatchId}, {PromptId}) of run {RunId}, which this learner is not running", group.BatchId, group.PromptId, group.RunId);
+            // Normal with a standby learner: the learner that holds the run counts it from the database.
+            logger.LogDebug("Stored group ({BatchId}, {PromptId}) of run {RunId}, which this learner is not running", group.BatchId, group.PromptId, group.RunId);
             return;
         }
         if (!active.Arrived(group))
@@ -158,75 +168,52 @@ public sealed class RunCoordinator(
                 group.BatchId, group.PromptId, group.RunId);
     }
 
-    /// <summary>Fails a run this learner is running because part of it can never arrive (see
-    /// <see cref="Consumers.RunFaultConsumer"/>); a run it is not running (finished, or another learner's) is left as it is.</summary>
-    public Task FailAsync(Guid runId, string reason)
+    /// <summary>Fails a run because part of it can never arrive (see <see cref="Consumers.RunFaultConsumer"/>). A run
+    /// another learner trains (the fault reached the standby) is failed in the database, and its learner stops when it
+    /// next renews the lease; a run that has ended is left as it is.</summary>
+    public async Task FailAsync(Guid runId, string reason)
     {
         if (_active.TryGetValue(runId, out var active) && !active.Completion.Task.IsCompleted)
         {
             logger.LogError("Run {RunId} cannot complete: {Reason}", runId, reason);
             active.Fail(reason);
         }
+        else if (await runs.GetAsync(runId) is { Status: RunStatus.Running })
+        {
+            logger.LogError("Run {RunId}, trained by another learner, cannot complete: {Reason}", runId, reason);
+            await runs.MarkFailedAsync(runId, reason);
+        }
         else
         {
-            logger.LogWarning("A fault for run {RunId}, which this learner is not running (or has ended): {Reason}", runId, reason);
+            logger.LogWarning("A fault for run {RunId}, which has ended: {Reason}", runId, reason);
         }
-        return Task.CompletedTask;
-    }
-
-    async Task DispatchAsync(ActiveRun active, CancellationToken cancellationToken)
-    {
-        var settings = active.Config.Run;
-        while (active.Consumed.Contains(active.NextBatch)) active.NextBatch++;
-        if (active.NextBatch >= settings.Steps) return;
-        int batchId = active.NextBatch++;
-        var prompts = active.Feed.Batch(batchId);
-        active.Dispatched(batchId, active.Version, prompts.Count);
-        // Groups of this batch already stored (sent before a learner restart, or stored before their batch was
-        // dispatched here) are counted from the database and not generated again: counts come from what is stored.
-        var stored = (await groups.ReadBatchAsync(active.RunId, batchId, cancellationToken)).Select(g => g.Group).ToArray();
-        foreach (var group in stored) active.Arrived(group);
-        var missing = prompts.Where(p => stored.All(g => g.PromptId != p.PromptId)).ToArray();
-        if (missing.Length == 0) return;
-        var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{Queues.GenerateRollouts}"));
-        await endpoint.Send(new GenerateRollouts
-        {
-            RunId = active.RunId,
-            BatchId = batchId,
-            PolicyVersion = active.Version,
-            PolicyCheckpointUri = active.Published!.CheckpointUri,
-            PolicySha256 = active.Published.Sha256,
-            Prompts = missing,
-            GroupSize = settings.GroupSize,
-            Sampling = new SamplingSettings { Temperature = settings.Temperature, TopP = settings.TopP, MaxTokens = settings.MaxTokens, Seed = settings.Seed, Stop = settings.Stop },
-        }, cancellationToken);
     }
 
     async Task TrainLoopAsync(ActiveRun active)
     {
         var stopping = lifetime.ApplicationStopping;
+        using var endLease = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var keeping = lease.KeepAsync(active.RunId, active.LoseLease, endLease.Token);
         try
         {
             var settings = active.Config.Run;
             while (active.FinishedBatches < settings.Steps)
             {
-                PendingBatch batch;
-                try
-                {
-                    batch = await active.Ready.Reader.ReadAsync(stopping);
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                if (await NextBatchAsync(active, stopping) is not { } batch)
                 {
                     // Every step is already on disk and in the database: the run stays running, and the next learner
-                    // resumes it from there.
+                    // (a standby at once, the lease given up) resumes it from there.
                     logger.LogInformation("Stopping: run {RunId} stays running after {Steps} steps and resumes with the next learner", active.RunId, active.FinishedBatches);
-                    active.Completion.TrySetCanceled(stopping);
+                    await ReleaseQuietlyAsync(active.RunId);
                     _active.TryRemove(active.RunId, out _);
+                    active.Completion.TrySetCanceled(stopping);
                     return;
                 }
+                // Fenced: the step is trained and recorded only with the lease held for a whole lease period from here.
+                if (!await lease.TryHoldAsync(active.RunId, CancellationToken.None)) throw new LeaseLostException(active.RunId);
                 await TrainAsync(active, batch);
                 active.FinishedBatches++;
-                if (active.NextBatch < settings.Steps) await DispatchAsync(active, CancellationToken.None);
+                if (active.NextBatch < settings.Steps) await dispatcher.DispatchNextAsync(active, CancellationToken.None);
             }
             bool finalEvaluated = settings.EvaluateEvery > 0 && active.Version % settings.EvaluateEvery == 0;
             if (!finalEvaluated)
@@ -234,6 +221,12 @@ public sealed class RunCoordinator(
             await runs.MarkCompletedAsync(active.RunId);
             active.Completion.TrySetResult(new RunOutcome(active.RunId, active.Version, active.Version, CheckpointUris.ToPath(active.Published!.CheckpointUri),
                 active.StaleBatches, active.Clock.Elapsed.TotalSeconds));
+        }
+        catch (Exception e) when (e is LeaseLostException or ChannelClosedException { InnerException: LeaseLostException })
+        {
+            logger.LogWarning("Run {RunId}: another learner holds it now; this learner stops training it after {Steps} steps", active.RunId, active.FinishedBatches);
+            _active.TryRemove(active.RunId, out _);
+            active.Completion.TrySetException(e as LeaseLostException ?? e.InnerException!);
         }
         catch (Exception e)
         {
@@ -244,7 +237,52 @@ public sealed class RunCoordinator(
         }
         finally
         {
+            await endLease.CancelAsync();
+            await keeping;
             active.Trainer.Dispose();
+        }
+    }
+
+    /// <summary>The next complete batch, or null when the learner is stopping. While it waits, it counts from the database
+    /// the groups other learners stored (<see cref="BatchDispatcher.ReconcileAsync"/>) every lease-renewal period; a
+    /// database that is away meanwhile is waited out.</summary>
+    async Task<PendingBatch?> NextBatchAsync(ActiveRun active, CancellationToken stopping)
+    {
+        while (true)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            idle.CancelAfter(lease.RenewEvery);
+            try
+            {
+                return await active.Ready.Reader.ReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (OperationCanceledException)
+            {
+                try
+                {
+                    await dispatcher.ReconcileAsync(active, stopping);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("Run {RunId}: counting stored groups failed ({Message}); trying again", active.RunId, e.Message);
+                }
+            }
+        }
+    }
+
+    async Task ReleaseQuietlyAsync(Guid runId)
+    {
+        try
+        {
+            await lease.ReleaseAsync(runId);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Run {RunId}: giving up the lease failed ({Message}); it runs out by itself", runId, e.Message);
         }
     }
 

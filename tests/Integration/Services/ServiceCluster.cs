@@ -73,8 +73,8 @@ public sealed class ServiceCluster : IAsyncDisposable
         return environment;
     }
 
-    public ObservedProcess StartLearner(IReadOnlyDictionary<string, string>? extra = null) =>
-        StartService("learner", "Pipeline.Learner", database: true, extra);
+    public ObservedProcess StartLearner(IReadOnlyDictionary<string, string>? extra = null, string name = "learner") =>
+        StartService(name, "Pipeline.Learner", database: true, extra);
 
     public ObservedProcess StartRollout(string name) => StartService(name, "Pipeline.Rollout", database: false);
 

@@ -230,6 +230,15 @@ namespace Pipeline.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("groups_expected");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lease_owner");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

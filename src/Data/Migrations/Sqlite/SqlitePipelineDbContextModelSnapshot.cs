@@ -221,6 +221,15 @@ namespace Pipeline.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("groups_expected");
 
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

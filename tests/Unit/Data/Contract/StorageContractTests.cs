@@ -34,10 +34,63 @@ public abstract class StorageContractTests : IAsyncLifetime
     public async Task Migrations_apply_on_an_empty_database_and_then_nothing_is_pending()
     {
         Assert.EndsWith("_Initial", Applied[0]);
-        Assert.EndsWith("_TrainingRecord", Applied[^1]);
+        Assert.EndsWith("_RunLease", Applied[^1]);
         Assert.Equal(Applied.Order(StringComparer.Ordinal), Applied);
         Assert.Empty(await Storage.Migrator.PendingAsync());
         Assert.Empty(await Storage.Migrator.MigrateAsync());
+    }
+
+    [Fact]
+    public async Task One_learner_holds_a_run_lease_until_it_runs_out_or_is_given_up()
+    {
+        var lease = TimeSpan.FromSeconds(20);
+        var run = await Storage.Runs.CreateAsync(Samples.Run() with { LeaseOwner = "a", LeaseDuration = lease });
+        Assert.False(await Storage.Runs.TryHoldLeaseAsync(run.Id, "b", lease));
+        Assert.True(await Storage.Runs.TryHoldLeaseAsync(run.Id, "a", lease));
+
+        Storage.Clock.Advance(TimeSpan.FromSeconds(19));
+        Assert.False(await Storage.Runs.TryHoldLeaseAsync(run.Id, "b", lease));
+        Storage.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(await Storage.Runs.TryHoldLeaseAsync(run.Id, "b", lease));
+        Assert.False(await Storage.Runs.TryHoldLeaseAsync(run.Id, "a", lease));
+        Assert.Equal("b", (await Storage.Runs.GetAsync(run.Id))!.LeaseOwner);
+
+        await Storage.Runs.ReleaseLeaseAsync(run.Id, "a");
+        Assert.Equal("b", (await Storage.Runs.GetAsync(run.Id))!.LeaseOwner);
+        await Storage.Runs.ReleaseLeaseAsync(run.Id, "b");
+        Assert.True(await Storage.Runs.TryHoldLeaseAsync(run.Id, "a", lease));
+
+        await Storage.Runs.MarkCompletedAsync(run.Id);
+        Assert.False(await Storage.Runs.TryHoldLeaseAsync(run.Id, "a", lease));
+    }
+
+    [Fact]
+    public async Task Two_learners_racing_for_a_free_lease_cannot_both_win()
+    {
+        var run = await Storage.Runs.CreateAsync(Samples.Run());
+        var holds = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Storage.Runs.TryHoldLeaseAsync(run.Id, $"learner-{i}", TimeSpan.FromSeconds(20))));
+        Assert.Equal(1, holds.Count(h => h));
+    }
+
+    [Fact]
+    public async Task A_prompt_and_completion_with_NUL_and_broken_surrogates_are_stored_with_replacement_characters()
+    {
+        var run = await Storage.Runs.CreateAsync(Samples.Run());
+        var group = Samples.Group(run.Id, 0, 1);
+        group = group with
+        {
+            Prompt = group.Prompt with { Text = "What is\0 1 + 0?" + "\uD800" },
+            Completions = group.Completions.Select(c => c with { Text = c.Text + "\0tail\uDC00" }).ToList(),
+        };
+        Assert.Equal(AddOutcome.Added, await Storage.Groups.TryAddAsync(group));
+
+        var stored = await Storage.Groups.GetAsync(run.Id, 0, 1);
+        Assert.NotNull(stored);
+        Assert.Equal("What is\uFFFD 1 + 0?\uFFFD", stored.Group.Prompt.Text);
+        Assert.All(stored.Group.Completions, c => Assert.EndsWith("\uFFFDtail\uFFFD", c.Text));
+        Assert.Equal(group.Completions[0].TokenIds, stored.Group.Completions[0].TokenIds);
+        await Storage.Runs.MarkFailedAsync(run.Id, "bad\0 reason");
+        Assert.Equal("bad\uFFFD reason", (await Storage.Runs.GetAsync(run.Id))!.Error);
     }
 
     [Fact]
