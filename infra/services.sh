@@ -16,7 +16,10 @@
 # it restarts them on their existing data with the same credentials.
 #
 # Environment (all optional):
-#   PIPELINE_SERVICES_DIR      state dir: data, logs, credentials (default /tmp/pipeline-services)
+#   PIPELINE_SERVICES_DIR      state dir: data, logs, credentials (default ~/.local/state/pipeline-services).
+#                              Kept private (0700, owned by the caller; a symlink or someone else's folder is
+#                              refused). As root, PostgreSQL's data goes to a folder of its own with a random name
+#                              under /tmp (user postgres cannot enter root's home), recorded in the state.
 #   PIPELINE_POSTGRES_PORT     PostgreSQL port (default 27432)
 #   PIPELINE_RABBITMQ_PORT     AMQP port (default 27672). The broker also takes the 12 ports above it:
 #                              +1 Erlang distribution, +2 its own epmd, +3..+12 rabbitmqctl.
@@ -25,7 +28,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-state=${PIPELINE_SERVICES_DIR:-/tmp/pipeline-services}
+state=${PIPELINE_SERVICES_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/pipeline-services}
 [[ $state == /* ]] || state=$PWD/$state
 timeout=${PIPELINE_SERVICES_TIMEOUT:-120}
 
@@ -108,17 +111,40 @@ pick_port() {   # env-var default span
 
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 
-load_config() { [[ -f $state/config ]] && source "$state/config"; }
+# The config is parsed, never sourced: only known names, only values of safe characters.
+load_config() {
+    [[ -f $state/config ]] || return 1
+    local key value
+    while IFS='=' read -r key value; do
+        [[ $value =~ ^[A-Za-z0-9/._-]*$ ]] || die "$state/config: unsafe value for $key"
+        case $key in
+            PG_PORT) PG_PORT=$value ;; AMQP_PORT) AMQP_PORT=$value ;;
+            PG_PASSWORD) PG_PASSWORD=$value ;; RMQ_PASSWORD) RMQ_PASSWORD=$value ;;
+            PG_DIR) pg_dir=$value ;;
+            *) die "$state/config: unknown setting '$key'" ;;
+        esac
+    done <"$state/config"
+}
+
+# The state dir holds credentials: private, and ours.
+private_state() {
+    [[ -L $state ]] && die "$state is a symbolic link; refusing to keep credentials there"
+    (umask 077 && mkdir -p "$state")
+    [[ $(stat -c %u "$state") == $(id -u) ]] || die "$state belongs to someone else; refusing to keep credentials there"
+    chmod 700 "$state"
+}
 
 new_config() {
     # No config means no usable data: start from clean directories.
     rm -rf "$pg_dir" "$rmq_dir"
+    # As root, user postgres must reach its data dir, which the private state dir does not allow.
+    if is_root; then pg_dir=$(mktemp -d /tmp/pipeline-postgres.XXXXXXXX); fi
     PG_PORT=$(pick_port PIPELINE_POSTGRES_PORT 27432 1)
     AMQP_PORT=$(pick_port PIPELINE_RABBITMQ_PORT 27672 13)
     PG_PASSWORD=$(random_hex 16)
     RMQ_PASSWORD=$(random_hex 16)
-    (umask 077 && printf 'PG_PORT=%s\nAMQP_PORT=%s\nPG_PASSWORD=%s\nRMQ_PASSWORD=%s\n' \
-        "$PG_PORT" "$AMQP_PORT" "$PG_PASSWORD" "$RMQ_PASSWORD" >"$state/config")
+    (umask 077 && printf 'PG_PORT=%s\nAMQP_PORT=%s\nPG_PASSWORD=%s\nRMQ_PASSWORD=%s\nPG_DIR=%s\n' \
+        "$PG_PORT" "$AMQP_PORT" "$PG_PASSWORD" "$RMQ_PASSWORD" "$pg_dir" >"$state/config")
 }
 
 q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }   # single-quote for the shell
@@ -148,12 +174,12 @@ pg_running() { [[ -f $pg_dir/data/PG_VERSION ]] && as_pg "$(pg_bindir)/pg_ctl" -
 start_postgres() {
     local bin; bin=$(pg_bindir)
     if [[ ! -f $pg_dir/data/PG_VERSION ]]; then
-        rm -rf "$pg_dir"
+        rm -rf "$pg_dir/data" "$pg_dir/run"
         mkdir -p "$pg_dir/data" "$pg_dir/run"
         if is_root; then
             chown -R postgres: "$pg_dir"
-            runuser -u postgres -- test -w "$pg_dir/data" ||
-                die "user postgres cannot reach $pg_dir; use a PIPELINE_SERVICES_DIR whose parent folders others may enter (e.g. under /tmp)"
+            chmod 700 "$pg_dir"
+            runuser -u postgres -- test -w "$pg_dir/data" || die "user postgres cannot reach $pg_dir"
         fi
         chmod 700 "$pg_dir/data" "$pg_dir/run"
         log "initialising PostgreSQL $(basename "$(dirname "$bin")") in $pg_dir/data"
@@ -267,15 +293,13 @@ stop_rabbitmq() {
 # ---------------------------------------------------------------- commands
 
 lock() {   # serialises commands on one state dir; daemons are started with fd 9 closed so they don't keep it
-    mkdir -p "$state"
+    private_state
     exec 9>"$state/.lock"
     flock -w "$timeout" 9 || die "another services.sh holds $state/.lock"
 }
 
 cmd_up() {
     ensure_packages
-    mkdir -p "$state"
-    chmod 755 "$state"   # user postgres must be able to enter it
     lock
     if ! load_config; then new_config; fi   # (not `||`: set -e must stay in force inside new_config)
     start_rabbitmq
