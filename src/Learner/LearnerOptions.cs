@@ -18,6 +18,11 @@ public sealed class LearnerOptions
     /// waits after its learner dies. A training step must take well under it (the lease is renewed before each step).</summary>
     [Range(2, 3600)] public double LeaseSeconds { get; set; } = 20;
 
+    /// <summary>The largest message a run may need, in bytes: a scored group carries every completion's text, token ids
+    /// and log-probs, so <c>Run:GroupSize</c> × <c>Run:MaxTokens</c> is bounded by it (estimated at 24 bytes per token,
+    /// base64 and JSON included). 16 MiB is RabbitMQ 4's default <c>max_message_size</c>; raise both together.</summary>
+    [Range(65_536, 512L * 1024 * 1024)] public long MaxMessageBytes { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>Where base policies (Run:BasePolicy) may be read from.</summary>
     public string? PolicyRoot { get; set; }
 

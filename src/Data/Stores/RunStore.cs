@@ -11,8 +11,8 @@ public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, Time
         var run = new Run
         {
             Id = newRun.Id ?? Guid.CreateVersion7(time.GetUtcNow()),
-            Name = newRun.Name,
-            ConfigJson = newRun.ConfigJson,
+            Name = StoredText.Safe(newRun.Name),
+            ConfigJson = StoredText.Safe(newRun.ConfigJson),
             Seed = newRun.Seed,
             GroupsExpected = newRun.GroupsExpected,
             BasePolicySha256 = newRun.BasePolicySha256,

@@ -23,11 +23,20 @@ public static class RunAdmission
         {
             throw new ArgumentException($"invalid run settings: {string.Join("; ", e.Failures)}", e);
         }
+        long groupBytes = EstimatedGroupBytes(config.Run);
+        if (groupBytes > learner.MaxMessageBytes)
+            throw new ArgumentException(
+                $"Run:GroupSize {config.Run.GroupSize} × Run:MaxTokens {config.Run.MaxTokens} makes scored groups of about {groupBytes:N0} bytes, " +
+                $"more than Learner:MaxMessageBytes {learner.MaxMessageBytes:N0}");
         Under(config.Run.BasePolicy, learner.PolicyRoot, "Run:BasePolicy", "Learner:PolicyRoot");
         Under(config.Run.CheckpointDirectory, learner.CheckpointRoot, "Run:CheckpointDirectory", "Learner:CheckpointRoot");
         if (!string.IsNullOrWhiteSpace(config.Run.Dataset))
             Under(config.Run.Dataset, learner.DatasetRoot, "Run:Dataset", "Learner:DatasetRoot");
     }
+
+    /// <summary>An upper estimate of one scored group's message: per token a packed id and log-prob (4 + 4 bytes, base64:
+    /// ~11) and its text (up to ~13 bytes as escaped JSON), per completion ~512 bytes of score and framing.</summary>
+    public static long EstimatedGroupBytes(RunOptions run) => (long)run.GroupSize * (run.MaxTokens * 24L + 512);
 
     /// <summary>Completions of <see cref="RunOptions.MaxTokens"/> must leave room for a prompt in the policy's context.</summary>
     public static void CheckFits(RunSettings config, PolicyConfig policy)

@@ -91,6 +91,25 @@ public sealed class RunCoordinator(
         return run.Id;
     }
 
+    /// <summary>Records a run whose settings could not even be read as failed, with the reason, so that the sender
+    /// (<c>pipeline train</c>) and <c>runs show</c> see why; a run that already exists is left as it is.</summary>
+    public async Task RefuseAsync(Guid? runId, string configJson, string reason, CancellationToken cancellationToken)
+    {
+        if (runId is { } id && await runs.GetAsync(id, cancellationToken) is not null) return;
+        const int keep = 64 * 1024;
+        var run = await runs.CreateAsync(new NewRun
+        {
+            Id = runId,
+            Name = "(unreadable settings)",
+            ConfigJson = configJson.Length <= keep ? configJson : configJson[..keep],
+            Seed = 0,
+            GroupsExpected = 0,
+            CodeVersion = CodeVersion.Current,
+        }, cancellationToken);
+        logger.LogError("Run {RunId} refused: {Reason}", run.Id, reason);
+        await runs.MarkFailedAsync(run.Id, reason, cancellationToken);
+    }
+
     /// <summary>
     /// Takes up a run a previous learner left running (it crashed, or was stopped) once this learner holds its lease
     /// (<see cref="RunLease"/>; a run another live learner holds is left alone), from what the database and the

@@ -1,3 +1,11 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Contracts;
+using Pipeline.Data.Entities;
+using Pipeline.Data.Stores;
+using Pipeline.Hosting;
 using Pipeline.Tests.Integration.Services;
 using Xunit.Abstractions;
 
@@ -40,5 +48,36 @@ public sealed class StartRunRefusalTests(DistributedFixture fixture, ITestOutput
         Assert.True(exitCode == 1, $"pipeline train exited with {exitCode}\n{train.Tail()}");
         Assert.Contains(train.Lines, l => l.Text.Contains("refused run", StringComparison.Ordinal)
             && l.Text.Contains($"Run:BasePolicy '/etc' is not under Learner:PolicyRoot '{root}'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_forged_StartRun_whose_settings_are_not_JSON_fails_its_run_with_the_reason()
+    {
+        await using var cluster = await ServiceCluster.CreateAsync(fixture, output);
+        var learner = cluster.StartLearner();
+        await ServiceCluster.WaitUntilStartedAsync(learner);
+
+        var runId = Guid.NewGuid();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(cluster.Environment().ToDictionary(kv => kv.Key.Replace("__", ":"), kv => (string?)kv.Value)).Build();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Services.AddPipelineBus(builder.Configuration, _ => { });
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            var endpoint = await host.Services.GetRequiredService<ISendEndpointProvider>().GetSendEndpoint(new Uri($"queue:{Queues.StartRun}"));
+            await endpoint.Send(new StartRun { RunId = runId, ConfigJson = "{\"Run\": {\"Steps\": \"many\"\0" });
+            await host.StopAsync();
+        }
+
+        await using var storage = cluster.Storage();
+        var runs = storage.GetRequiredService<RunStore>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        Run? run;
+        while ((run = await runs.GetAsync(runId)) is null && DateTime.UtcNow < deadline) await Task.Delay(250);
+        Assert.NotNull(run);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.StartsWith("the run's settings are not readable:", run.Error);
     }
 }

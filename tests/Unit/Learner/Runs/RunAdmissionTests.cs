@@ -18,6 +18,23 @@ public sealed class RunAdmissionTests
     static readonly LearnerOptions Roots = new() { PolicyRoot = "/srv/policies", CheckpointRoot = "/srv/checkpoints/", DatasetRoot = "/srv/data" };
 
     [Fact]
+    public void A_group_estimate_is_24_bytes_a_token_and_512_a_completion()
+    {
+        // 8 completions × (64 tokens × 24 + 512) = 8 × 2048 = 16,384
+        Assert.Equal(16_384, RunAdmission.EstimatedGroupBytes(new RunOptions { GroupSize = 8, MaxTokens = 64 }));
+    }
+
+    [Fact]
+    public void Groups_too_large_for_one_message_are_refused_naming_both_settings()
+    {
+        // 1024 × (8192 × 24 + 512) = 201,850,880 bytes > 16 MiB
+        var refusal = Assert.Throws<ArgumentException>(() => RunAdmission.Check(Settings(r => { r.GroupSize = 1024; r.MaxTokens = 8192; }), Roots));
+        Assert.Contains("Run:GroupSize 1024 × Run:MaxTokens 8192", refusal.Message);
+        Assert.Contains("Learner:MaxMessageBytes 16,777,216", refusal.Message);
+        RunAdmission.Check(Settings(r => { r.GroupSize = 1024; r.MaxTokens = 8192; }), new LearnerOptions { MaxMessageBytes = 256L * 1024 * 1024 });
+    }
+
+    [Fact]
     public void Paths_under_the_roots_are_admitted_and_without_roots_anything_is()
     {
         RunAdmission.Check(Settings(), Roots);
