@@ -28,8 +28,8 @@ public sealed class MathScorer(IOptions<RewardOptions> options) : IRuleScorer
         var raw = AnswerExtractor.FinalAnswer(completion);
         var answer = raw is null ? "" : AnswerComparer.Normalize(raw);
         var outcome = answer.Length == 0 ? Verdicts.NoAnswer
-            : Rational.TryParse(answer, out var a) && Rational.TryParse(expected, out var b)
-                ? a == b ? Verdicts.Equivalent : Verdicts.NotEquivalent
+            : AnswerComparer.TryCompareNumbers(answer, expected, out bool equal)
+                ? equal ? Verdicts.Equivalent : Verdicts.NotEquivalent
             : MathJudge.Judge(raw!, reference, options.Value.MathDecimalTolerance).Verdict;
         bool formatSatisfied = FormatRule.IsSatisfied(completion);
 
@@ -47,5 +47,17 @@ public sealed class MathScorer(IOptions<RewardOptions> options) : IRuleScorer
             },
             Verdict = Verdicts.Of(outcome, formatSatisfied),
         };
+    }
+
+    /// <summary>The judgement with the parsed forms of reference and answer, for <c>pipeline verify --explain</c>:
+    /// always through <see cref="MathJudge"/>, which reaches the fast path's verdict on plain numbers.</summary>
+    public MathJudgement Explain(string completion, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        ArgumentNullException.ThrowIfNull(reference);
+        var raw = AnswerExtractor.FinalAnswer(completion);
+        return raw is null || AnswerComparer.Normalize(raw).Length == 0
+            ? new MathJudgement(Verdicts.NoAnswer, MathJudge.Read(reference)?.ToString(), null)
+            : MathJudge.Judge(raw, reference, options.Value.MathDecimalTolerance);
     }
 }

@@ -23,8 +23,8 @@ public static partial class LatexNormalizer
     ];
 
     /// <summary>The answer in the parser's notation. <paramref name="plainText"/>: the answer came from plain text (no
-    /// LaTeX delimiters), where a comma between digits that cannot be a thousands separator is a decimal comma
-    /// (<c>2,74</c>), as in Math-Verify's expression extraction.</summary>
+    /// LaTeX delimiters), where a comma between digits that cannot be a thousands separator is, outside brackets, a
+    /// decimal comma (<c>2,74</c>), as in Math-Verify's expression extraction.</summary>
     public static string Normalize(string answer, bool plainText)
     {
         var text = answer;
@@ -157,7 +157,7 @@ public static partial class LatexNormalizer
     [GeneratedRegex(@"(?<![\d.,(\[]\s*)[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\d,])")]
     private static partial Regex ThousandsComma();
 
-    [GeneratedRegex(@"(?<![\d.,])(\d+),(\d+)(?![\d,])")]
+    [GeneratedRegex(@"(?<![\d.,(\[{]\s*)(\d+),(\d+)(?![\d,]|\s*[)\]}])")]
     private static partial Regex DecimalComma();
 
     [GeneratedRegex(@"\s*(?:,\s*)?\b(?:and|or)\b\s*(?:,\s*)?")]

@@ -21,8 +21,8 @@ public enum MathOutcome
 /// <item>relations as relations: <c>a = b</c> matches <c>c = d</c> when a − b is a non-zero constant multiple of
 /// c − d, inequalities when the multiple is positive (so <c>-x &gt; -1</c> is <c>x &lt; 1</c>); a chain of
 /// equalities by its ends; <c>x = 5</c> or <c>x ∈ S</c> matches 5 or S when its left side is a name (a variable, a
-/// function value such as f(x), a product or ratio of names), and an answer's <c>… = 5</c> matches 5 when 5 is its
-/// constant final value; a reference <c>a &lt; x &lt; b</c> matches the answer (a, b) — not the other way round,
+/// function value such as f(x), a product or ratio of names), and an answer's <c>2 + 3 = 5</c> matches 5 (a
+/// computation of numbers, by its final value) — <c>x + y = 5</c> does not; a reference <c>a &lt; x &lt; b</c> matches the answer (a, b) — not the other way round,
 /// as Math-Verify's default.</item>
 /// </list>
 /// Work is bounded by one <see cref="MathEvaluator.Budget"/> per comparison.</summary>
@@ -288,8 +288,8 @@ public sealed class MathEquivalence(double decimalTolerance)
     }
 
     /// <summary>An answer relation's value against a reference that is no relation: its right side where the
-    /// left is a name (<c>k = 5</c>), else the final value of an equality chain when it has no variables
-    /// (<c>2 + 3 = 5</c>).</summary>
+    /// left is a name (<c>k = 5</c>, <c>x = 2 + 3 = 5</c>), else the final value of an equality chain of numbers
+    /// (<c>2 + 3 = 5</c>); never for a left side with variables that is no name (<c>x + y = 5</c> is not 5).</summary>
     static MathNode? AnswerValue(RelationNode relation)
     {
         if (NamedValue(relation) is { } named)
@@ -298,8 +298,9 @@ public sealed class MathEquivalence(double decimalTolerance)
             return null;
         var last = relation.Parts[^1];
         var names = new HashSet<string>();
+        Symbols(relation.Parts[0], names);
         Symbols(last, names);
-        return names.Count == 0 && (IsScalar(last) || last is CollectionNode or IntervalNode) ? last : null;
+        return names.Count == 0 && IsScalar(relation.Parts[0]) && (IsScalar(last) || last is CollectionNode or IntervalNode) ? last : null;
     }
 
     /// <summary><c>x = 5</c>, <c>f(x) = 5</c>, <c>x = 1 + 4 = 5</c>, <c>x ∈ S</c>: the value a name is given.</summary>

@@ -57,30 +57,24 @@ public static partial class MathJudge
         }
     }
 
-    /// <summary>The tree of the first candidate the parser reads; null when none reads. A candidate past the length
-    /// or nesting bound is skipped, and if nothing else reads the answer is too complex.</summary>
+    /// <summary>The tree of the first candidate the parser reads; null when none reads.</summary>
+    /// <exception cref="MathTooComplexException">a candidate, in turn, is past the length or nesting bound: the
+    /// answer is too complex, and no later candidate (a number picked out of it) stands in for it</exception>
     public static MathNode? Read(string text)
     {
-        bool skipped = false;
         foreach (var candidate in MathAnswerExtractor.Candidates(text))
         {
             if (candidate.Text.Length > MathLimits.MaxAnswerLength * 4)
-            {
-                skipped = true;
-                continue;
-            }
+                throw new MathTooComplexException($"an answer of {candidate.Text.Length} characters");
             var normalized = LatexNormalizer.Normalize(candidate.Text, candidate.Plain);
             if (normalized.Length == 0)
                 continue;
             if (normalized.Length > MathLimits.MaxAnswerLength || Nesting(normalized) > MathLimits.MaxNesting)
-            {
-                skipped = true;
-                continue;
-            }
+                throw new MathTooComplexException("the answer is too long or nested too deeply");
             if (MathParser.TryParse(normalized) is { } tree)
                 return tree;
         }
-        return skipped ? throw new MathTooComplexException("the answer is too long or nested too deeply") : null;
+        return null;
     }
 
     /// <summary>How deeply the parser would recurse: brackets and braces, and also runs of commands or signs whose

@@ -82,6 +82,19 @@ public class JsonlVerifierTests
     }
 
     [Fact]
+    public async Task Explain_adds_the_parsed_forms_of_a_math_line()
+    {
+        var output = new StringWriter();
+        var input = """{"completion": "<think>1</think><answer>$x = \\frac{1}{2}$</answer>", "answer": "0.5"}""";
+
+        await Verifier.RunAsync(new StringReader(input), output, explain: true, CancellationToken.None);
+
+        Assert.Equal(
+            """{"reward":1.5,"accuracy":1,"format":1,"verdict":"equivalent","parsed_reference":"1/2 (decimal)","parsed_answer":"x = (1 / 2)"}""",
+            output.ToString().Trim());
+    }
+
+    [Fact]
     public async Task Writes_the_documented_shape()
     {
         var (_, lines) = await Run("""
