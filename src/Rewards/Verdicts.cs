@@ -11,8 +11,8 @@ namespace Pipeline.Rewards;
 /// <item>Each gets the suffix <c>,bad-format</c> when the format rule fails, e.g.
 /// <c>equivalent,bad-format</c> for a right answer given only as <c>\boxed{}</c>.</item>
 /// <item><c>invalid-input</c>: the JSONL verifier could not score the line at all (the reward is then 0).</item>
-/// <item>Countdown equations (<see cref="Countdown.CountdownRule"/>) have <c>correct</c> (they reach the target) and,
-/// <c>no-answer</c>: <c>wrong-value</c> (well formed, the given numbers each used once, but not equal to the target),
+/// <item>Countdown equations (<see cref="Countdown.CountdownRule"/>) have <c>correct</c> (they reach the target),
+/// <c>no-answer</c>, <c>wrong-value</c> (well formed, the given numbers each used once, but not equal to the target),
 /// <c>numbers-mismatch</c> (a number reused, missing, extra or not given), <c>division-by-zero</c>, <c>malformed</c>
 /// (not an equation of the grammar) and <c>too-complex</c> (past a bound on length, nesting or the size of a value).
 /// They take the <c>,bad-format</c> suffix the same way.</item>
