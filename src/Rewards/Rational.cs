@@ -36,6 +36,9 @@ public readonly struct Rational : IEquatable<Rational>
 
     public static Rational FromInteger(BigInteger value) => new(value, BigInteger.One);
 
+    /// <exception cref="DivideByZeroException"><paramref name="denominator"/> is zero.</exception>
+    public static Rational Of(BigInteger numerator, BigInteger denominator) => new(numerator, denominator);
+
     public static Rational Add(Rational left, Rational right) =>
         new(left.Numerator * right.Denominator + right.Numerator * left.Denominator, left.Denominator * right.Denominator);
 
@@ -95,7 +98,8 @@ public readonly struct Rational : IEquatable<Rational>
         return true;
     }
 
-    /// <summary>Plain digits, or groups of three after a first group of one to three, separated by commas.</summary>
+    /// <summary>Plain digits, or groups of three after a first group of one to three, separated by commas. A first
+    /// group of 0 is no thousands group: <c>0,111</c> is not 111.</summary>
     static bool AppendIntegerDigits(ReadOnlySpan<char> text, StringBuilder digits)
     {
         if (text.IsEmpty)
@@ -112,7 +116,7 @@ public readonly struct Rational : IEquatable<Rational>
         foreach (var range in text.Split(','))
         {
             var part = text[range];
-            bool sized = group == 0 ? part.Length is >= 1 and <= 3 : part.Length == 3;
+            bool sized = group == 0 ? part.Length is >= 1 and <= 3 && part[0] != '0' : part.Length == 3;
             if (!sized || part.ContainsAnyExceptInRange('0', '9'))
                 return false;
             digits.Append(part);

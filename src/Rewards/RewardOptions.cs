@@ -21,6 +21,13 @@ public sealed class RewardOptions
     /// <c>format_score</c> is 0.1 of its full score of 1. It lives here, not in the "Countdown" section, because
     /// the verifier scores with its own reward settings, and that section is the run's task, which no verifier
     /// reads.</summary>
+    /// <summary>How far, relatively, a math answer written as a decimal may be from an exact reference (or the
+    /// reverse) and still match, as "numeric-match": 0.3333333 for 1/3. Math-Verify rounds both to 6 decimal places
+    /// (<c>float_rounding=6</c>); a relative 1e-6 is as lax for values near 1 and stricter for small ones (0.0000001
+    /// does not match 0). Exact answers are always compared exactly.</summary>
+    [Range(0.0, 0.1, ErrorMessage = "Rewards:MathDecimalTolerance must be between 0 and 0.1.")]
+    public double MathDecimalTolerance { get; set; } = 1e-6;
+
     [Range(0.0, 1.0, ErrorMessage = "Rewards:CountdownPartialReward must be between 0 and 1.")]
     public double CountdownPartialReward { get; set; } = 0.1;
 }

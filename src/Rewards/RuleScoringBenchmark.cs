@@ -23,7 +23,7 @@ public static class RuleScoringBenchmark
     {
         ArgumentOutOfRangeException.ThrowIfZero(samples.Count);
         // Warm-up: JIT and tiered compilation settle before the clock starts.
-        for (int i = 0; i < Math.Min(samples.Count, 2000); i++)
+        for (int i = 0; i < System.Math.Min(samples.Count, 2000); i++)
         {
             scorer.Score(i, samples[i].Completion, samples[i].Reference);
         }

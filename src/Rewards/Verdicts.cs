@@ -2,14 +2,17 @@ namespace Pipeline.Rewards;
 
 /// <summary>Every verdict the verifier writes, in one place.
 /// <list type="bullet">
-/// <item><c>correct</c>: the final answer matches the reference.</item>
-/// <item><c>wrong-answer</c>: there is a final answer and it does not match.</item>
+/// <item>Math answers (<see cref="Math.MathJudge"/>), each saying why: <c>equivalent</c> (the same value, set,
+/// interval or relation, exactly), <c>numeric-match</c> (the same within the stated tolerance: a decimal against an
+/// exact value, or radicals and transcendental constants), <c>not-equivalent</c>, <c>unparsable</c> (the answer or
+/// the reference could not be read, and their texts differ) and <c>too-complex</c> (past a bound on size, nesting,
+/// exponents or work); the first two earn the accuracy reward.</item>
 /// <item><c>no-answer</c>: no <c>&lt;answer&gt;</c> pair and no <c>\boxed{}</c>, or an empty one.</item>
-/// <item>Each of the three gets the suffix <c>,bad-format</c> when the format rule fails, e.g.
-/// <c>correct,bad-format</c> for a right answer given only as <c>\boxed{}</c>.</item>
+/// <item>Each gets the suffix <c>,bad-format</c> when the format rule fails, e.g.
+/// <c>equivalent,bad-format</c> for a right answer given only as <c>\boxed{}</c>.</item>
 /// <item><c>invalid-input</c>: the JSONL verifier could not score the line at all (the reward is then 0).</item>
-/// <item>Countdown equations (<see cref="Countdown.CountdownRule"/>) have, besides <c>correct</c> and
-/// <c>no-answer</c>: <c>wrong-value</c> (well formed, the given numbers each used once, but not equal to the target),
+/// <item>Countdown equations (<see cref="Countdown.CountdownRule"/>) have <c>correct</c> (they reach the target),
+/// <c>no-answer</c>, <c>wrong-value</c> (well formed, the given numbers each used once, but not equal to the target),
 /// <c>numbers-mismatch</c> (a number reused, missing, extra or not given), <c>division-by-zero</c>, <c>malformed</c>
 /// (not an equation of the grammar) and <c>too-complex</c> (past a bound on length, nesting or the size of a value).
 /// They take the <c>,bad-format</c> suffix the same way.</item>
@@ -19,12 +22,15 @@ namespace Pipeline.Rewards;
 /// </list></summary>
 public static class Verdicts
 {
-    public const string Correct = "correct";
-    public const string WrongAnswer = "wrong-answer";
+    public const string Equivalent = "equivalent";
+    public const string NumericMatch = "numeric-match";
+    public const string NotEquivalent = "not-equivalent";
+    public const string Unparsable = "unparsable";
     public const string NoAnswer = "no-answer";
     public const string BadFormatSuffix = ",bad-format";
     public const string InvalidInput = "invalid-input";
 
+    public const string Correct = "correct";
     public const string WrongValue = "wrong-value";
     public const string NumbersMismatch = "numbers-mismatch";
     public const string DivisionByZero = "division-by-zero";

@@ -26,7 +26,7 @@ public sealed class UnixConventionsTests
 
         Assert.True(run.ExitCode == 2, run.Output);
         var results = Lines(run.StandardOutput).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-        Assert.Equal(["correct", "invalid-input", "wrong-answer"], results.Select(r => r.GetProperty("verdict").GetString()));
+        Assert.Equal(["equivalent", "invalid-input", "not-equivalent"], results.Select(r => r.GetProperty("verdict").GetString()));
         Assert.Contains("3 lines: 1 correct, 1 invalid input", run.StandardError);
         Assert.DoesNotContain("lines:", run.StandardOutput);
     }

@@ -91,7 +91,7 @@ public sealed class VerifyCommandTests
         Assert.Equal(["accepted", "wrong-answer"], results[1].GetProperty("tests").EnumerateArray().Select(t => t.GetProperty("verdict").GetString()));
         Assert.Equal("invalid-input", results[2].GetProperty("verdict").GetString());
         Assert.StartsWith("line 3: ", results[2].GetProperty("error").GetString());
-        Assert.Equal("correct", results[3].GetProperty("verdict").GetString());
+        Assert.Equal("equivalent", results[3].GetProperty("verdict").GetString());
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(pipeline.PathOf("summary.json")));
         Assert.Equal(4, summary.RootElement.GetProperty("lines").GetInt32());
         Assert.Equal(2, summary.RootElement.GetProperty("correct").GetInt32());
@@ -109,7 +109,7 @@ public sealed class VerifyCommandTests
 
         Assert.True(exitCode == 2, output); // line 3 is invalid input; refused lines alone do not change the exit code
         var results = (await File.ReadAllLinesAsync(pipeline.PathOf("out.jsonl"))).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-        Assert.Equal(["sandbox-error", "sandbox-error", "invalid-input", "correct"], results.Select(r => r.GetProperty("verdict").GetString()));
+        Assert.Equal(["sandbox-error", "sandbox-error", "invalid-input", "equivalent"], results.Select(r => r.GetProperty("verdict").GetString()));
         Assert.Equal([0.0, 0.0, 0.0, 1.5], results.Select(r => r.GetProperty("reward").GetDouble()));
         Assert.Contains("bubblewrap not found at '/nonexistent/bwrap'", results[0].GetProperty("error").GetString());
         Assert.Contains("2 code lines refused", output);

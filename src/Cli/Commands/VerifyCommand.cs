@@ -23,10 +23,14 @@ public static class VerifyCommand
             Required = true,
         };
         var output = new Option<FileInfo?>("--out") { Description = "JSONL output (default: standard output)." };
+        var explain = new Option<bool>("--explain")
+        {
+            Description = "Add to each math result the parsed forms of the reference and the answer (\"parsed_reference\", \"parsed_answer\").",
+        };
         return PipelineCommand.Create("verify",
             "Score completions with the verifier's reward rules; code runs in the sandbox. One result per input line; " +
             "exits 2 when any line is invalid input (its result says why), after writing every result.",
-            [input, output], async context =>
+            [input, output, explain], async context =>
         {
             var inFile = context.Get(input)!;
             var outFile = context.Get(output);
@@ -39,14 +43,14 @@ public static class VerifyCommand
             VerifySummary summary;
             if (outFile is null)
             {
-                summary = await verifier.RunAsync(reader, Console.Out, context.Cancellation);
+                summary = await verifier.RunAsync(reader, Console.Out, context.Get(explain), context.Cancellation);
                 await Console.Out.FlushAsync();
             }
             else
             {
                 outFile.Directory?.Create();
                 await using var writer = new StreamWriter(outFile.FullName);
-                summary = await verifier.RunAsync(reader, writer, context.Cancellation);
+                summary = await verifier.RunAsync(reader, writer, context.Get(explain), context.Cancellation);
             }
             context.Err.WriteLine($"{summary.Lines} lines: {summary.Correct} correct, {summary.Invalid} invalid input" +
                 (summary.Refused > 0 ? $", {summary.Refused} code lines refused (the sandbox is unavailable)" : ""));

@@ -24,14 +24,18 @@ public sealed class JsonlVerifier(CompletionScorerRouter router)
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     });
 
-    public async Task<VerifySummary> RunAsync(TextReader input, TextWriter output, CancellationToken ct)
+    public Task<VerifySummary> RunAsync(TextReader input, TextWriter output, CancellationToken ct) =>
+        RunAsync(input, output, explain: false, ct);
+
+    /// <param name="explain">add to each math result the parsed forms of its reference and answer</param>
+    public async Task<VerifySummary> RunAsync(TextReader input, TextWriter output, bool explain, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         int lines = 0, invalid = 0, correct = 0, refused = 0;
         while (await input.ReadLineAsync(ct) is { } line)
         {
-            var result = await VerifyAsync(line, ++lines, ct);
+            var result = await VerifyAsync(line, ++lines, explain, ct);
             if (result.Verdict == Verdicts.InvalidInput)
                 invalid++;
             else if (result.Verdict == Verdicts.SandboxError && result.Error is not null)
@@ -44,14 +48,20 @@ public sealed class JsonlVerifier(CompletionScorerRouter router)
         return new VerifySummary(lines, invalid, correct, refused);
     }
 
-    async Task<VerifyResult> VerifyAsync(string line, int lineNumber, CancellationToken ct)
+    async Task<VerifyResult> VerifyAsync(string line, int lineNumber, bool explain, CancellationToken ct)
     {
         try
         {
             var (completion, reference, scorer) = Read(line);
-            return scorer is CodeCompletionScorer code
-                ? VerifyResult.From(await code.ScoreWithTestsAsync(lineNumber, completion, reference, ct))
-                : VerifyResult.From(await scorer.ScoreAsync(lineNumber, completion, reference, ct));
+            if (scorer is CodeCompletionScorer code)
+                return VerifyResult.From(await code.ScoreWithTestsAsync(lineNumber, completion, reference, ct));
+            var result = VerifyResult.From(await scorer.ScoreAsync(lineNumber, completion, reference, ct));
+            if (explain && scorer is MathScorer math)
+            {
+                var judgement = math.Explain(completion, reference);
+                result = result with { ParsedReference = judgement.ReferenceForm, ParsedAnswer = judgement.AnswerForm };
+            }
+            return result;
         }
         catch (ScoringInputException e)
         {

@@ -7,7 +7,9 @@ namespace Pipeline.Verifier.Jsonl;
 
 /// <summary>One output line of <c>pipeline verify</c>: <c>{"reward", "accuracy", "format", "verdict"}</c>; for a
 /// code line also <c>"tests": [{"verdict", "detail"?}, …]</c> and, when no program could be extracted,
-/// <c>"detail"</c>; <c>"error"</c> (naming the problem and the line) when the line was not scored at all.</summary>
+/// <c>"detail"</c>; <c>"error"</c> (naming the problem and the line) when the line was not scored at all; with
+/// <c>--explain</c>, for a math line, <c>"parsed_reference"</c> and <c>"parsed_answer"</c>: the trees the answers
+/// were judged on (absent where one could not be read).</summary>
 public sealed record VerifyResult(
     double Reward,
     int Accuracy,
@@ -15,7 +17,9 @@ public sealed record VerifyResult(
     string Verdict,
     string? Error = null,
     IReadOnlyList<CodeTestResult>? Tests = null,
-    string? Detail = null)
+    string? Detail = null,
+    string? ParsedReference = null,
+    string? ParsedAnswer = null)
 {
     public static VerifyResult From(CompletionScore score) => new(
         score.Reward,

@@ -61,7 +61,7 @@ public sealed class VerifierErrorQueueTests(DistributedFixture fixture, ITestOut
             Assert.Equal((3, 5), (scored.BatchId, scored.PromptId));
             Assert.Equal([0, 1], scored.Scores.Select(s => s.Index));
             Assert.Equal([1.5, 0.5], scored.Scores.Select(s => s.Reward));
-            Assert.Equal(["correct", "wrong-answer"], scored.Scores.Select(s => s.Verdict));
+            Assert.Equal(["equivalent", "not-equivalent"], scored.Scores.Select(s => s.Verdict));
         }
         finally
         {

@@ -25,24 +25,24 @@ public class JsonlVerifierTests
     /// must contain each of the given fragments.</summary>
     static readonly (double Reward, int Accuracy, int Format, string Verdict, string[] Error)[] Expected =
     [
-        (1.5, 1, 1, "correct", []),                                   // 1 well formed and right
-        (0.5, 0, 1, "wrong-answer", []),                              // 2 well formed, wrong
-        (1.0, 1, 0, "correct,bad-format", []),                        // 3 two answers: the last counts
+        (1.5, 1, 1, "equivalent", []),                                   // 1 well formed and right
+        (0.5, 0, 1, "not-equivalent", []),                              // 2 well formed, wrong
+        (1.0, 1, 0, "equivalent,bad-format", []),                        // 3 two answers: the last counts
         (0.0, 0, 0, "no-answer,bad-format", []),                      // 4 answer outside the tags
-        (1.0, 1, 0, "correct,bad-format", []),                        // 5 \boxed{\frac{1}{2}} vs 0.5
-        (1.5, 1, 1, "correct", []),                                   // 6 2/4 vs 1/2, kind "arithmetic"
-        (1.0, 1, 0, "correct,bad-format", []),                        // 7 text after </answer>
-        (1.0, 1, 0, "correct,bad-format", []),                        // 8 two think blocks, -3
+        (1.0, 1, 0, "equivalent,bad-format", []),                        // 5 \boxed{\frac{1}{2}} vs 0.5
+        (1.5, 1, 1, "equivalent", []),                                   // 6 2/4 vs 1/2, kind "arithmetic"
+        (1.0, 1, 0, "equivalent,bad-format", []),                        // 7 text after </answer>
+        (1.0, 1, 0, "equivalent,bad-format", []),                        // 8 two think blocks, -3
         (0.0, 0, 0, "no-answer,bad-format", []),                      // 9 blank answer
-        (1.5, 1, 1, "correct", []),                                   // 10 -1,234.50 vs -1234.5, kind "MATH"
-        (1.5, 1, 1, "correct", []),                                   // 11 "  Paris." vs "Paris", kind null
+        (1.5, 1, 1, "equivalent", []),                                   // 10 -1,234.50 vs -1234.5, kind "MATH"
+        (1.5, 1, 1, "equivalent", []),                                   // 11 "  Paris." vs "Paris", kind null
         (0, 0, 0, "invalid-input", ["line 12", "not valid JSON"]),    // 12 truncated JSON
         (0, 0, 0, "invalid-input", ["line 13", "\"answer\" is missing"]),
         (0, 0, 0, "invalid-input", ["line 14", "\"completion\" must be a string, got a number"]),
         (0, 0, 0, "invalid-input", ["line 15", "unknown task kind 'chess'"]),
         (0, 0, 0, "invalid-input", ["line 16", "blank"]),
         (0, 0, 0, "invalid-input", ["line 17", "expected a JSON object, got an array"]),
-        (1.5, 1, 1, "correct", []),                                   // 18 processing went on; extra field ignored
+        (1.5, 1, 1, "equivalent", []),                                   // 18 processing went on; extra field ignored
         (0, 0, 0, "invalid-input", ["line 19", "reference answer is empty"]),
     ];
 
@@ -82,6 +82,19 @@ public class JsonlVerifierTests
     }
 
     [Fact]
+    public async Task Explain_adds_the_parsed_forms_of_a_math_line()
+    {
+        var output = new StringWriter();
+        var input = """{"completion": "<think>1</think><answer>$x = \\frac{1}{2}$</answer>", "answer": "0.5"}""";
+
+        await Verifier.RunAsync(new StringReader(input), output, explain: true, CancellationToken.None);
+
+        Assert.Equal(
+            """{"reward":1.5,"accuracy":1,"format":1,"verdict":"equivalent","parsed_reference":"1/2 (decimal)","parsed_answer":"x = (1 / 2)"}""",
+            output.ToString().Trim());
+    }
+
+    [Fact]
     public async Task Writes_the_documented_shape()
     {
         var (_, lines) = await Run("""
@@ -89,7 +102,7 @@ public class JsonlVerifierTests
             {"completion": "x", "answer": 1}
             """);
 
-        Assert.Equal("""{"reward":1.5,"accuracy":1,"format":1,"verdict":"correct"}""", lines[0]);
+        Assert.Equal("""{"reward":1.5,"accuracy":1,"format":1,"verdict":"equivalent"}""", lines[0]);
         Assert.Equal(
             """{"reward":0,"accuracy":0,"format":0,"verdict":"invalid-input","error":"line 2: \"answer\" must be a string, got a number"}""",
             lines[1]);
@@ -111,7 +124,7 @@ public class JsonlVerifierTests
         var (summary, lines) = await Run(JsonSerializer.Serialize(new { completion, answer = "7" }));
 
         Assert.Equal(new VerifySummary(1, 0, 1), summary);
-        Assert.Contains("\"verdict\":\"correct\"", lines.Single());
+        Assert.Contains("\"verdict\":\"equivalent\"", lines.Single());
     }
 
     /// <summary>Serves lines one at a time and checks that each earlier line's result is already written.</summary>
@@ -188,7 +201,7 @@ public class JsonlVerifierTests
             var error = results[i].GetProperty("error").GetString()!;
             Assert.True(error.StartsWith($"line {i + 1}: ", StringComparison.Ordinal) && error.Contains(fragments[i]), error);
         }
-        Assert.Equal("correct", results[7].GetProperty("verdict").GetString());
+        Assert.Equal("equivalent", results[7].GetProperty("verdict").GetString());
     }
 
     [Fact]
@@ -203,6 +216,6 @@ public class JsonlVerifierTests
         Assert.Equal(
             """{"reward":0,"accuracy":0,"format":0,"verdict":"sandbox-error","error":"line 1: The code sandbox is unavailable, so code tasks are refused: bubblewrap not found at '/nonexistent/bwrap' (apt-get install bubblewrap)"}""",
             lines[0]);
-        Assert.Equal("""{"reward":1.5,"accuracy":1,"format":1,"verdict":"correct"}""", lines[1]);
+        Assert.Equal("""{"reward":1.5,"accuracy":1,"format":1,"verdict":"equivalent"}""", lines[1]);
     }
 }

@@ -74,7 +74,7 @@ public class RolloutGroupGeneratedConsumerTests
         Assert.Equal([1, 2, 3], PackedArrays.UnpackInts(published.Completions[0].TokenIds));
         Assert.Equal([0, 1, 2], published.Scores.Select(s => s.Index));
         Assert.Equal([1.5, 0.5, 1.0], published.Scores.Select(s => s.Reward));
-        Assert.Equal(["correct", "wrong-answer", "correct,bad-format"], published.Scores.Select(s => s.Verdict));
+        Assert.Equal(["equivalent", "not-equivalent", "equivalent,bad-format"], published.Scores.Select(s => s.Verdict));
         Assert.Equal(1.0, published.Scores[2].Components["accuracy"]);
         Assert.Equal(0.0, published.Scores[2].Components["format"]);
     }
@@ -96,7 +96,7 @@ public class RolloutGroupGeneratedConsumerTests
         var consumed = harness.GetConsumerHarness<RolloutGroupGeneratedConsumer>().Consumed.Select<RolloutGroupGenerated>();
         Assert.Equal(2, consumed.Count()); // one attempt each: no retries for a malformed group
         var scored = harness.Published.Select<RolloutGroupScored>().Single().Context.Message;
-        Assert.Equal("correct", scored.Scores.Single().Verdict);
+        Assert.Equal("equivalent", scored.Scores.Single().Verdict);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public class RolloutGroupGeneratedConsumerTests
         Assert.Equal(2, consumed.Count()); // refused once, not retried: the sandbox is established once per process
         var scored = harness.Published.Select<RolloutGroupScored>().Single().Context.Message;
         Assert.Equal("math", scored.Prompt.Task);
-        Assert.Equal("correct", scored.Scores.Single().Verdict);
+        Assert.Equal("equivalent", scored.Scores.Single().Verdict);
     }
 
     /// <summary>Scores only once the test opens the gate, like a code group waiting for its sandboxed runs.</summary>

@@ -85,7 +85,7 @@ public class VerifierRegistrationTests
         Assert.Equal("bubblewrap not found at '/nonexistent/bwrap' (apt-get install bubblewrap)", refusal.Reason);
         Assert.Contains("code tasks are refused", refusal.Message);
         Assert.Equal(1.5, math.Reward);
-        Assert.Equal("correct", math.Verdict);
+        Assert.Equal("equivalent", math.Verdict);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class ReplayScorerTests : IAsyncLifetime
         Assert.Equal(16, result.Unchanged);
         Assert.Equal(0, result.NotRescored);
         Assert.Null(result.RevisionId);
-        Assert.Equal(new Dictionary<string, int> { ["correct"] = 4, ["wrong-answer"] = 12 }, result.VerdictsBefore);
+        Assert.Equal(new Dictionary<string, int> { ["equivalent"] = 4, ["not-equivalent"] = 12 }, result.VerdictsBefore);
         Assert.Equal(result.VerdictsBefore, result.VerdictsAfter);
     }
 
@@ -73,10 +73,10 @@ public sealed class ReplayScorerTests : IAsyncLifetime
         Assert.Equal((1.5, "correct"), (change.Before.Reward, change.Before.Verdict));
         var rule = Rules.Score(2, "<think>adding</think><answer>3</answer>", "1");
         Assert.Equal((rule.Reward, rule.Verdict), (change.After.Reward, change.After.Verdict));
-        Assert.Equal("wrong-answer", change.After.Verdict);
+        Assert.Equal("not-equivalent", change.After.Verdict);
         Assert.Equal((16, 1, 15, 0), (result.Completions, result.Changed, result.Unchanged, result.NotRescored));
-        Assert.Equal(new Dictionary<string, int> { ["correct"] = 5, ["wrong-answer"] = 11 }, result.VerdictsBefore);
-        Assert.Equal(new Dictionary<string, int> { ["correct"] = 4, ["wrong-answer"] = 12 }, result.VerdictsAfter);
+        Assert.Equal(new Dictionary<string, int> { ["correct"] = 1, ["equivalent"] = 4, ["not-equivalent"] = 11 }, result.VerdictsBefore);
+        Assert.Equal(new Dictionary<string, int> { ["equivalent"] = 4, ["not-equivalent"] = 12 }, result.VerdictsAfter);
         Assert.Equal([new(1, 4), new(2, 8), new(3, 12), new(4, 16)], progress);
     }
 
