@@ -105,6 +105,9 @@ public sealed class RunCoordinator(
             Seed = 0,
             GroupsExpected = 0,
             CodeVersion = CodeVersion.Current,
+            // Held from creation, so that no standby tries to resume it in the moment before it is failed.
+            LeaseOwner = lease.Owner,
+            LeaseDuration = lease.Duration,
         }, cancellationToken);
         logger.LogError("Run {RunId} refused: {Reason}", run.Id, reason);
         await runs.MarkFailedAsync(run.Id, reason, cancellationToken);
@@ -123,6 +126,9 @@ public sealed class RunCoordinator(
     {
         var run = await runs.GetAsync(runId, cancellationToken) ?? throw new KeyNotFoundException($"run {runId} does not exist");
         if (_active.ContainsKey(runId) || run.Status != RunStatus.Running) return;
+        // A run whose lease this learner already holds is one it is starting (it holds the lease from the row's
+        // creation, before the run is active here): not one to resume.
+        if (run.LeaseOwner == lease.Owner) return;
         if (!await lease.TryHoldAsync(runId, cancellationToken)) return;
         var config = RunSettings.FromJson(run.ConfigJson);
         var settings = config.Run;

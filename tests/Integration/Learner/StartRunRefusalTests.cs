@@ -75,7 +75,7 @@ public sealed class StartRunRefusalTests(DistributedFixture fixture, ITestOutput
         var runs = storage.GetRequiredService<RunStore>();
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         Run? run;
-        while ((run = await runs.GetAsync(runId)) is null && DateTime.UtcNow < deadline) await Task.Delay(250);
+        while ((run = await runs.GetAsync(runId)) is not { Status: not RunStatus.Running } && DateTime.UtcNow < deadline) await Task.Delay(250);
         Assert.NotNull(run);
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.StartsWith("the run's settings are not readable:", run.Error);
