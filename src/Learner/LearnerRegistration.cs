@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Data;
+using Pipeline.Hosting;
 using Pipeline.Learner.Consumers;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
@@ -24,6 +25,7 @@ public static class LearnerRegistration
         services.AddRewards();
         services.AddLearnerJobs(configuration);
         services.AddSingleton<PolicyRecorder>();
+        services.AddSingleton<PipelineMeter>();
         services.AddSingleton<TrainingStepRunner>();
         services.AddSingleton<WeightPublisher>();
         services.AddSingleton<RunCoordinator>();
