@@ -30,14 +30,7 @@ public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, Ev
             PassAtK = double.IsNaN(score.PassAtK) ? 0 : score.PassAtK,
             K = score.K,
         }, cancellationToken);
-        await metrics.AppendStepAsync(runId, version, Metrics(score), cancellationToken);
+        await metrics.AppendStepAsync(runId, version, EvaluationMetrics.Of(score), cancellationToken);
         foreach (var observer in observers) observer.OnEvaluation(runId, version, score);
-    }
-
-    static Dictionary<string, double> Metrics(PolicyScore score)
-    {
-        var values = new Dictionary<string, double> { ["eval/accuracy"] = score.Accuracy, ["eval/format_rate"] = score.FormatRate };
-        if (score.K > 0 && !double.IsNaN(score.PassAtK)) values[$"eval/pass@{score.K}"] = score.PassAtK;
-        return values;
     }
 }
