@@ -57,6 +57,7 @@ ensure_packages() {
     [[ -x $rmq_bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
     [[ -n $(pg_bindir) ]] || missing+=(postgresql)
     command -v bwrap >/dev/null || missing+=(bubblewrap)
+    command -v chromium >/dev/null || missing+=(chromium)          # the dashboard's page test runs a headless browser
     command -v python3 >/dev/null || missing+=(python3)          # the code verifier's language
     command -v readelf >/dev/null || missing+=(binutils)         # tests read ELF version flags independently
     for tool in setpriv runuser flock; do

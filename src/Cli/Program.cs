@@ -16,6 +16,7 @@ var root = new RootCommand("Pipeline: GRPO reinforcement learning for small lang
     ReplayCommand.Create(),
     BenchCommand.Create(),
     DbCommand.Create(),
+    DashboardCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count == 0) return await parse.InvokeAsync();

@@ -9,4 +9,7 @@ public sealed record RolloutGroupGenerated
     public required int PolicyVersion { get; init; }
     public required RolloutPrompt Prompt { get; init; }
     public required IReadOnlyList<Completion> Completions { get; init; }
+
+    /// <summary>Seconds the worker spent sampling the whole batch this group belongs to (0 when unknown).</summary>
+    public double GenerationSeconds { get; init; }
 }

@@ -10,4 +10,10 @@ public sealed record RolloutGroupScored
     public required RolloutPrompt Prompt { get; init; }
     public required IReadOnlyList<Completion> Completions { get; init; }
     public required IReadOnlyList<CompletionScore> Scores { get; init; }
+
+    /// <summary>Seconds the worker spent sampling the group's batch, as generated (0 when unknown: a stored group).</summary>
+    public double GenerationSeconds { get; init; }
+
+    /// <summary>Seconds the verifier spent scoring this group (0 when unknown: a stored group).</summary>
+    public double ScoringSeconds { get; init; }
 }

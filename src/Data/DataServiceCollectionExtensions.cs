@@ -10,7 +10,7 @@ namespace Pipeline.Data;
 public static class DataServiceCollectionExtensions
 {
     /// <summary>Binds and validates the <c>Storage</c> section (at start), and registers the context factory of the
-    /// configured provider, the <see cref="DatabaseMigrator"/>, the stores and <see cref="RunSummaryQuery"/>, all
+    /// configured provider, the <see cref="DatabaseMigrator"/>, the stores, <see cref="RunSummaryQuery"/> and <see cref="RunOverviewQuery"/>, all
     /// singletons (each operation opens its own short-lived context).</summary>
     public static IServiceCollection AddPipelineData(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,6 +27,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<TrainingStepStore>();
         services.TryAddSingleton<ScoringRevisionStore>();
         services.TryAddSingleton<RunSummaryQuery>();
+        services.TryAddSingleton<RunOverviewQuery>();
         return services;
     }
 }

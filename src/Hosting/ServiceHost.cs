@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,8 +12,9 @@ namespace Pipeline.Hosting;
 /// (<c>Section__Key</c>) and an optional JSON file named by <c>PIPELINE_CONFIG</c> — each service ships no
 /// appsettings.json of its own, so the services stay configurable in containers and never collide with the
 /// <c>pipeline</c> command's file. Logs are JSON lines on standard output; <c>Health:Url</c> (e.g.
-/// http://0.0.0.0:8080) serves <c>/health</c> with the state of the bus and of whatever else the service
-/// registers (the learner adds its database).</summary>
+/// http://0.0.0.0:8080) serves <c>/health</c> (also <c>/health/ready</c>) with the state of the bus and of whatever
+/// else the service registers (the learner adds its database), <c>/health/live</c>, and <c>/metrics</c> for
+/// Prometheus (<see cref="PipelineTelemetry"/>).</summary>
 public static class ServiceHost
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
@@ -37,13 +37,14 @@ public static class ServiceHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown);
         builder.Services.Configure<MassTransitHostOptions>(o => o.StopTimeout = shutdown);
         builder.Services.AddHealthChecks();
+        builder.AddPipelineTelemetry();
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> and runs until stopped.</summary>
+    /// <summary>Maps the health and telemetry endpoints and runs until stopped.</summary>
     public static Task RunAsync(WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions());
+        app.MapPipelineTelemetry();
         return app.RunAsync();
     }
 }

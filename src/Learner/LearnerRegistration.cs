@@ -1,11 +1,13 @@
 using Hangfire;
-using Hangfire.PostgreSql;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Dashboard;
 using Pipeline.Data;
+using Pipeline.Hosting;
 using Pipeline.Learner.Consumers;
 using Pipeline.Learner.Evaluation;
+using Pipeline.Learner.Replay;
 using Pipeline.Learner.Runs;
 using Pipeline.Rewards;
 
@@ -24,6 +26,7 @@ public static class LearnerRegistration
         services.AddRewards();
         services.AddLearnerJobs(configuration);
         services.AddSingleton<PolicyRecorder>();
+        services.AddSingleton<PipelineMeter>();
         services.AddSingleton<TrainingStepRunner>();
         services.AddSingleton<WeightPublisher>();
         services.AddSingleton<RunLease>();
@@ -34,21 +37,27 @@ public static class LearnerRegistration
         return services;
     }
 
+    /// <summary>The dashboard over the learner's database (<see cref="DashboardRegistration"/>): its pages, API and
+    /// Hangfire's dashboard of the evaluation jobs, with the completions of a step read as <c>replay export</c> reads
+    /// them. The host maps it with <c>MapPipelineDashboard</c>.</summary>
+    public static IServiceCollection AddLearnerDashboard(this IServiceCollection services)
+    {
+        services.AddPipelineDashboard();
+        services.AddSingleton<ReplayExporter>();
+        services.AddSingleton<IStepSamples, StepSamples>();
+        return services;
+    }
+
     /// <summary>The learner service takes up the runs a previous learner left running, and stands by to take over runs
     /// whose learner dies (<see cref="RunResumer"/>).</summary>
     public static IServiceCollection AddRunResumption(this IServiceCollection services) => services.AddHostedService<RunResumer>();
 
     /// <summary>Hangfire for the background evaluations: PostgreSQL storage when the run database is PostgreSQL
-    /// (<c>Hangfire:ConnectionString</c>, else <c>Storage:ConnectionString</c>), in-memory storage otherwise.</summary>
+    /// (<c>Hangfire:ConnectionString</c>, else <c>Storage:ConnectionString</c>), in-memory storage otherwise
+    /// (<see cref="HangfireStorage"/>, which the dashboard shares).</summary>
     static IServiceCollection AddLearnerJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        bool postgres = string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase);
-        var connectionString = configuration["Hangfire:ConnectionString"] ?? configuration["Storage:ConnectionString"];
-        services.AddHangfire(c =>
-        {
-            if (postgres) c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString));
-            else c.UseInMemoryStorage();
-        });
+        services.AddHangfire(c => c.UseConfiguredStorage(configuration));
         services.AddHangfireServer(o => o.WorkerCount = configuration.GetValue("Hangfire:Workers", 1));
         return services;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Data;
+using Pipeline.Hosting;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Replay;
 using Pipeline.Learner.Runs;
@@ -25,6 +26,8 @@ public static class ReplayServices
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
+        services.AddLogging();
+        services.AddSingleton<PipelineMeter>();
         services.AddPipelineData(configuration);
         services.AddRewards();
         services.AddSingleton<PolicyEvaluator>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Pipeline.Contracts;
 using Pipeline.Policy.Sampling;
 using Pipeline.Policy.Tokenization;
@@ -17,8 +18,10 @@ public sealed class RolloutGenerator(PolicyCache policies)
         {
             StopSequences = (command.Sampling.Stop ?? []).Where(s => s.Length > 0).Select(ByteTokenizer.Instance.Encode).ToArray(),
         };
+        var clock = Stopwatch.StartNew();
         var groups = new Sampler(policy).Sample(prompts, command.GroupSize, parameters,
             (prompt, sample) => SampleSeeds.Derive(command.Sampling.Seed, command.BatchId, command.Prompts[prompt].PromptId, sample));
+        double seconds = clock.Elapsed.TotalSeconds;
         return command.Prompts.Select((prompt, p) => new RolloutGroupGenerated
         {
             RunId = command.RunId,
@@ -34,6 +37,7 @@ public sealed class RolloutGenerator(PolicyCache policies)
                 LogProbs = PackedArrays.Pack(sample.LogProbs),
                 FinishReason = sample.FinishReason,
             }).ToArray(),
+            GenerationSeconds = seconds,
         }).ToArray();
     }
 

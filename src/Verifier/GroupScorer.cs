@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Pipeline.Contracts;
 using Pipeline.Rewards;
 
@@ -27,6 +28,7 @@ public sealed class GroupScorer(CompletionScorerRouter router)
                 ?? throw new ScoringInputException($"{where}: completion {completion.Index} has no text");
         }
 
+        var clock = Stopwatch.StartNew();
         CompletionScore[] scores;
         try
         {
@@ -47,6 +49,8 @@ public sealed class GroupScorer(CompletionScorerRouter router)
             Prompt = prompt,
             Completions = completions,
             Scores = scores,
+            GenerationSeconds = group.GenerationSeconds,
+            ScoringSeconds = clock.Elapsed.TotalSeconds,
         };
     }
 }

@@ -3,13 +3,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
+using Pipeline.Data.Entities;
 using Pipeline.Data.Stores;
 using Pipeline.Orchestration;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
-/// <summary><c>pipeline runs list</c> and <c>pipeline runs show ID</c>: the runs tracked in the configured database.</summary>
+/// <summary><c>pipeline runs list</c>, <c>runs show ID</c>, <c>runs metrics ID</c> and <c>runs plot ID</c>: the runs tracked
+/// in the configured database, their per-step metrics as JSON or CSV, and as charts.</summary>
 public static class RunsCommand
 {
     public static Command Create()
@@ -17,6 +19,8 @@ public static class RunsCommand
         var command = new Command("runs", "List and show tracked runs (from the database in Storage:*).");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
+        command.Subcommands.Add(Metrics());
+        command.Subcommands.Add(Plot());
         return command;
     }
 
@@ -47,6 +51,70 @@ public static class RunsCommand
             return ExitCodes.Success;
         });
     }
+
+    static Command Metrics()
+    {
+        var id = new Argument<Guid>("id") { Description = "The run's id." };
+        var names = NamesOption();
+        var csv = new Option<string>("--csv") { Description = "Write name,step,value rows to this file ('-' for standard output)." };
+        return PipelineCommand.Create("metrics", "A run's per-step metrics: a summary table, --json {run_id, series: {NAME: [{step, value}]}}, --csv name,step,value.", [id, names, csv], async context =>
+        {
+            var (run, series) = await ReadMetricsAsync(context, context.Get(id), context.Get(names));
+            var csvTarget = context.Get(csv);
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in new[] { "metric", "points", "first", "last", "min", "max" }) table.AddColumn(column);
+            foreach (var (name, points) in series.OrderBy(s => s.Key, StringComparer.Ordinal))
+                table.AddRow(Markup.Escape(name), points.Count.ToString(), Number(points[0].Value), Number(points[^1].Value), Number(points.Min(p => p.Value)), Number(points.Max(p => p.Value)));
+            var console = csvTarget == JsonResults.Stdout ? context.Err : context.Out;
+            console.MarkupLineInterpolated($"run {run.Id} ({run.Name}), {series.Count} metrics");
+            console.Write(table);
+            if (csvTarget == JsonResults.Stdout) await MetricsCsv.WriteAsync(Console.Out, series);
+            else if (csvTarget is not null)
+            {
+                await using var file = new StreamWriter(Path.GetFullPath(csvTarget));
+                await MetricsCsv.WriteAsync(file, series);
+            }
+            await context.WriteJsonAsync(new
+            {
+                RunId = run.Id,
+                Series = series.ToDictionary(s => s.Key, s => s.Value.Select(p => new { p.Step, Value = JsonResults.Finite(p.Value) })),
+            });
+            return ExitCodes.Success;
+        });
+    }
+
+    static Command Plot()
+    {
+        var id = new Argument<Guid>("id") { Description = "The run's id." };
+        var names = NamesOption();
+        var output = new Option<string>("--out") { Description = "The figure: FILE.png or FILE.svg.", Required = true };
+        return PipelineCommand.Create("plot", "Chart a run's per-step metrics, one panel each, into a PNG or SVG.", [id, names, output], async context =>
+        {
+            var (run, series) = await ReadMetricsAsync(context, context.Get(id), context.Get(names));
+            var path = Path.GetFullPath(context.Get(output)!);
+            MetricsPlot.Save(path, run.Name, series);
+            context.Out.WriteLine($"{path}: {series.Count} metrics of run {run.Id}");
+            return ExitCodes.Success;
+        }, json: false);
+    }
+
+    static Option<string> NamesOption() => new("--names") { Description = "Only these metrics, separated by commas (e.g. reward,kl,entropy)." };
+
+    static async Task<(Run Run, IReadOnlyDictionary<string, IReadOnlyList<MetricPoint>> Series)> ReadMetricsAsync(CommandContext context, Guid runId, string? names)
+    {
+        await using var services = StorageServices.Build(context.Configuration);
+        var run = await services.GetRequiredService<RunStore>().GetAsync(runId, context.Cancellation)
+            ?? throw new ArgumentException($"no run {runId} in the configured database");
+        var all = await services.GetRequiredService<MetricStore>().GetCurvesAsync(runId, cancellationToken: context.Cancellation);
+        var wanted = names?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (wanted is null or { Length: 0 }) return (run, all);
+        var unknown = wanted.Where(n => !all.ContainsKey(n)).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException($"run {runId} has no metric {string.Join(", ", unknown)}; it has {string.Join(", ", all.Keys.Order(StringComparer.Ordinal))}");
+        return (run, wanted.Distinct().ToDictionary(n => n, n => all[n]));
+    }
+
+    static string Number(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 
     public static void Print(IAnsiConsole console, RunReport report)
     {

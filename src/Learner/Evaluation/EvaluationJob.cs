@@ -4,9 +4,10 @@ using Pipeline.Policy.Checkpoints;
 
 namespace Pipeline.Learner.Evaluation;
 
-/// <summary>Hangfire job: held-out evaluation of one published policy version, stored with the run. Runs in the
-/// background so training never waits for it.</summary>
-public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, EvaluationStore evaluations,
+/// <summary>Hangfire job: held-out evaluation of one published policy version, stored with the run (in
+/// <c>evaluations</c>, and as the metrics <c>eval/accuracy</c>, <c>eval/format_rate</c> and, with k &gt; 0,
+/// <c>eval/pass@k</c> at step = the policy version). Runs in the background so training never waits for it.</summary>
+public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, EvaluationStore evaluations, MetricStore metrics,
     PolicyEvaluator evaluator, IEnumerable<IRunObserver> observers)
 {
     public const string Split = "held-out";
@@ -29,6 +30,7 @@ public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, Ev
             PassAtK = double.IsNaN(score.PassAtK) ? 0 : score.PassAtK,
             K = score.K,
         }, cancellationToken);
+        await metrics.AppendStepAsync(runId, version, EvaluationMetrics.Of(score), cancellationToken);
         foreach (var observer in observers) observer.OnEvaluation(runId, version, score);
     }
 }

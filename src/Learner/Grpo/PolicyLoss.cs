@@ -61,7 +61,7 @@ public static class PolicyLoss
         }
 
         var loss = Aggregate(perToken * weight, weight, options, maxCompletionTokens);
-        var stats = Statistics(ratio, advantage, kl, real, weight, options);
+        var stats = Statistics(logProbs - behaviourLogProbs, ratio, advantage, kl, real, weight, options);
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), stats);
     }
 
@@ -84,9 +84,12 @@ public static class PolicyLoss
         }
     }
 
-    static PolicyLossStats Statistics(Tensor ratio, Tensor advantage, Tensor? kl, Tensor real, Tensor weight, GrpoOptions options)
+    static PolicyLossStats Statistics(Tensor logRatio, Tensor ratio, Tensor advantage, Tensor? kl, Tensor real, Tensor weight, GrpoOptions options)
     {
         using var noGrad = no_grad();
+        var realRatios = ratio.detach().masked_select(real);                        // (N)
+        var mismatch = logRatio.detach().masked_select(real).abs();                 // (N)
+        bool any = realRatios.numel() > 0;
         var tokens = weight.sum().ToDouble();
         var perToken = Math.Max(tokens, 1.0);
 
@@ -103,7 +106,13 @@ public static class PolicyLoss
             ClipLowFraction: low,
             ClipHighFraction: high,
             MeanRatio: (ratio.detach() * weight).sum().ToDouble() / perToken,
-            TokenCount: (long)tokens);
+            TokenCount: (long)tokens)
+        {
+            MinRatio = any ? realRatios.min().ToDouble() : 1.0,
+            MaxRatio = any ? realRatios.max().ToDouble() : 1.0,
+            MeanAbsLogRatio = any ? mismatch.mean().ToDouble() : 0.0,
+            MaxAbsLogRatio = any ? mismatch.max().ToDouble() : 0.0,
+        };
     }
 
     static void CheckShapes(Tensor logProbs, Tensor behaviourLogProbs, Tensor? refLogProbs, Tensor advantages, Tensor mask, GrpoOptions options)
@@ -146,9 +155,12 @@ public static class PolicyLoss
 public sealed record PolicyLossResult(Tensor Loss, PolicyLossStats Stats);
 
 /// <summary>
-/// Detached per-step statistics, each a mean over real (unpadded) tokens. <see cref="MeanKl"/> is null when β = 0
-/// because the reference policy was not consulted. Entropy is absent: it needs the full vocabulary distribution,
-/// which the loss never sees.
+/// Detached per-step statistics, each a mean over real (unpadded) tokens unless named min or max.
+/// <see cref="MeanKl"/> is null when β = 0 because the reference policy was not consulted. Entropy is absent: it
+/// needs the full vocabulary distribution, which the loss never sees. The ratio's extremes and the absolute
+/// log-ratio |log π_θ − log π_behaviour| measure how far the learner's log-probs are from the rollout's (TRL's
+/// <c>sampling/importance_sampling_ratio</c> and <c>sampling/sampling_logp_difference</c>); for an on-policy batch
+/// they show the mismatch between the sampler and the learner's full pass.
 /// </summary>
 public sealed record PolicyLossStats(
     double? MeanKl,
@@ -156,4 +168,10 @@ public sealed record PolicyLossStats(
     double ClipLowFraction,
     double ClipHighFraction,
     double MeanRatio,
-    long TokenCount);
+    long TokenCount)
+{
+    public double MinRatio { get; init; } = 1.0;
+    public double MaxRatio { get; init; } = 1.0;
+    public double MeanAbsLogRatio { get; init; }
+    public double MaxAbsLogRatio { get; init; }
+}

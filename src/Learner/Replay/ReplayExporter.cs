@@ -85,6 +85,15 @@ public sealed class ReplayExporter(RunStore runs, ScoredGroupStore groups, Train
             foreach (var row in await RowsOfBatchAsync(runId, batch, settings, cancellationToken)) yield return row;
     }
 
+    /// <summary>The rows of one batch of the run (empty when none of its groups is stored), with the advantages
+    /// its step trained them with: what the dashboard shows of a step.</summary>
+    public async Task<IReadOnlyList<ExportRow>> BatchRowsAsync(Guid runId, int batchId, CancellationToken cancellationToken)
+    {
+        var run = await runs.GetAsync(runId, cancellationToken) ?? throw new ArgumentException($"no run {runId} in the configured database");
+        var batch = await groups.ReadBatchAsync(runId, batchId, cancellationToken);
+        return batch.Count == 0 ? [] : [.. await RowsOfBatchAsync(runId, batch, RunSettings.FromJson(run.ConfigJson), cancellationToken)];
+    }
+
     async Task<IEnumerable<ExportRow>> RowsOfBatchAsync(Guid runId, IReadOnlyList<StoredGroup> batch, RunSettings settings, CancellationToken cancellationToken)
     {
         var advantages = await AdvantagesAsync(runId, batch, settings, cancellationToken);

@@ -45,6 +45,7 @@ public sealed class ReplayTrainer(
     PolicyVersionStore versions,
     ScoringRevisionStore revisions,
     EvaluationStore evaluations,
+    MetricStore metrics,
     PolicyRecorder recorder,
     TrainingStepRunner stepRunner,
     PolicyEvaluator evaluator)
@@ -108,6 +109,7 @@ public sealed class ReplayTrainer(
                 PassAtK = double.IsNaN(final.PassAtK) ? 0 : final.PassAtK,
                 K = final.K,
             }, cancellationToken);
+            await metrics.AppendStepAsync(run.Id, version, EvaluationMetrics.Of(final), cancellationToken);
             await runs.MarkCompletedAsync(run.Id, cancellationToken);
 
             var sourceVersions = new Dictionary<int, string>();

@@ -331,9 +331,6 @@ public sealed class RunCoordinator(
                 jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));
         }
         if (outcome.Step is not { } step) return;
-        logger.LogInformation("Run {RunId} step {Step}: batch {BatchId} -> version {Version}; reward {Reward:F3}, accuracy {Accuracy:P0}, format {Format:P0}, groups {GroupsUsed}/{Groups}, {Seconds:F2} s",
-            active.RunId, consumed.Step, batch.BatchId, active.Version, step.MeanReward, step.Accuracy, step.FormatRate, step.GroupsUsed,
-            step.GroupsUsed + step.GroupsDropped, step.Seconds);
         active.GeneratedTokens += batch.Groups.Values.Sum(g => g.Completions.Sum(c => (long)c.TokenIds.Length / sizeof(int)));
         double tokensPerSecond = active.GeneratedTokens / Math.Max(1e-9, active.Clock.Elapsed.TotalSeconds);
         foreach (var observer in _observers) observer.OnStep(active.RunId, batch.BatchId, active.Version, step, tokensPerSecond);

@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Data.Stores;
+using Pipeline.Hosting;
 using Pipeline.Learner.Training;
 
 namespace Pipeline.Learner.Runs;
@@ -17,8 +20,10 @@ public sealed record ConsumedBatchOutcome(StepResult? Step, PolicyPublished? Rec
 
 /// <summary>Consumes one batch the same way in a live run and in a replay: the GRPO step (unless the batch is stale),
 /// the new policy version written and recorded with its optimizer state, the training-step row (which also marks the
-/// groups consumed), and the step's metrics. Announcing the version is the live run's business.</summary>
-public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStore steps, MetricStore metrics)
+/// groups consumed), the step's metrics (<see cref="StepMetrics"/>, also handed to the <see cref="PipelineMeter"/>)
+/// and one log line. Announcing the version is the live run's business.</summary>
+public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStore steps, MetricStore metrics,
+    PipelineMeter meter, ILogger<TrainingStepRunner> logger)
 {
     public async Task<ConsumedBatchOutcome> RunAsync(ConsumedBatch batch, GrpoTrainer trainer, RunOptions run, CancellationToken cancellationToken)
     {
@@ -30,12 +35,24 @@ public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStor
             return new ConsumedBatchOutcome(null, null);
         }
         var result = trainer.Step(batch.Groups);
+        var publishing = Stopwatch.StartNew();
         var recorded = result.Updated
             ? await recorder.RecordAsync(batch.RunId, batch.Version + 1, trainer, run.CheckpointDirectory, run.CheckpointFormat, cancellationToken)
             : null;
         var dropped = result.Dropped.Select(i => new DroppedGroup(keys[i].BatchId, keys[i].PromptId, DroppedGroup.ZeroVariance)).ToArray();
         await steps.AddAsync(Record(batch, recorded, recorded?.Sha256, dropped, trainer), cancellationToken);
-        await metrics.AppendStepAsync(batch.RunId, batch.BatchId, StepMetrics.Of(result, batch.BehaviourVersion), cancellationToken);
+        var timing = new StepTiming(
+            batch.Groups.Max(g => g.GenerationSeconds),
+            batch.Groups.Sum(g => g.ScoringSeconds),
+            result.Seconds,
+            publishing.Elapsed.TotalSeconds);
+        var values = StepMetrics.Of(result, timing, batch.BehaviourVersion, batch.Version - batch.BehaviourVersion, trainer.LearningRate);
+        await metrics.AppendStepAsync(batch.RunId, batch.BatchId, values, cancellationToken);
+        meter.RecordStep(batch.RunId, values);
+        logger.LogInformation("run {RunId} step {Step} (batch {BatchId}) -> v{Version}: reward {Reward:F3} ± {RewardStd:F3}, acc {Accuracy:P0}, groups {GroupsUsed}/{Groups}, kl {Kl:F4}, entropy {Entropy:F3}, len {Length:F1}, {Seconds:F2} s",
+            batch.RunId, batch.Step, batch.BatchId, recorded?.Version ?? batch.Version, result.MeanReward, result.Rewards?.RewardStd ?? 0, result.Accuracy,
+            result.GroupsUsed, result.GroupsUsed + result.GroupsDropped, result.Kl ?? 0, result.Entropy ?? 0, result.Lengths?.Mean ?? 0,
+            timing.Learn + timing.Publish);
         return new ConsumedBatchOutcome(result, recorded);
     }
 

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Pipeline.Contracts;
 using Pipeline.Learner.Grpo;
 using Pipeline.Policy.Model;
+using Pipeline.Policy.Tokenization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Learner.Training;
@@ -69,6 +71,8 @@ public sealed class GrpoTrainer : IDisposable
             GroupsUsed = batch.GroupsUsed,
             GroupsDropped = batch.GroupsDropped,
             Dropped = batch.Dropped,
+            Rewards = rewards,
+            Lengths = CompletionLengths.Of(groups, text => PromptTokens.ForRenderedPrompt(text).Length),
         };
         if (batch.IsEmpty) return result with { Seconds = clock.Elapsed.TotalSeconds };
 
@@ -77,7 +81,7 @@ public sealed class GrpoTrainer : IDisposable
         var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength);           // (B, Lc)
         var reference = ReferenceLogProbs(layout);                                          // (B, Lc) or null
         _optimizer.zero_grad();
-        var logProbs = SequenceLogProbs.Compute(_policy, layout, _temperature);             // (B, Lc)
+        var (logProbs, entropy) = SequenceLogProbs.ComputeWithEntropy(_policy, layout, _temperature); // (B, Lc) each
         var advantages = tensor(batch.Advantages);                                          // (B)
         var loss = PolicyLoss.Compute(logProbs, behaviour, reference, advantages, layout.CompletionMask, _options, _maxTokens);
         loss.Loss.backward();
@@ -90,6 +94,8 @@ public sealed class GrpoTrainer : IDisposable
             Loss = loss.Loss.item<float>(),
             Kl = loss.Stats.MeanKl,
             ClipFraction = loss.Stats.ClipFraction,
+            LossStats = loss.Stats,
+            Entropy = MaskedMean(entropy, layout.CompletionMask),
             GradNorm = gradNorm,
             CompletionTokens = loss.Stats.TokenCount,
             Seconds = clock.Elapsed.TotalSeconds,
@@ -103,6 +109,14 @@ public sealed class GrpoTrainer : IDisposable
         if (_options.Beta <= 0) return null;
         using var noGrad = no_grad();
         return SequenceLogProbs.Compute(_reference!, layout, _temperature);
+    }
+
+    /// <summary>The mean of <paramref name="values"/> over the completion tokens the mask marks.</summary>
+    static double MaskedMean(Tensor values, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var weight = mask.to_type(values.dtype);
+        return (values.masked_fill(weight.eq(0), 0.0) * weight).sum().ToDouble() / Math.Max(1.0, weight.sum().ToDouble());
     }
 
     /// <summary>(B, width) the rows right-padded with zeros, as the layout pads completions; a row longer than the

@@ -25,13 +25,13 @@ public sealed class LearnerFailoverTests(DistributedFixture fixture, ITestOutput
 
         var json = Path.Combine(fixture.WorkingDirectory, $"train-{Guid.NewGuid():N}.json");
         var train = cluster.StartTrain(json);
-        bool IsVersion2(LogLine l) => l.Is("Run {RunId} step {Step}") && l.Int("Version") == 2;
+        bool IsVersion2(LogLine l) => l.Is("run {RunId} step {Step}") && l.Int("Version") == 2;
         var first = await Task.WhenAny(a.WaitForAsync(IsVersion2, "version 2", TimeSpan.FromMinutes(8)), b.WaitForAsync(IsVersion2, "version 2", TimeSpan.FromMinutes(8)));
         var runId = (await first).Guid("RunId");
         var holder = await LeaseOwnerAsync(cluster, runId);
         var (trainer, standby) = holder.Contains($":{a.Id}:", StringComparison.Ordinal) ? (a, b) : (b, a);
         Assert.Contains($":{trainer.Id}:", holder, StringComparison.Ordinal);
-        Assert.DoesNotContain(standby.Lines, l => l.Is("Run {RunId} step {Step}"));
+        Assert.DoesNotContain(standby.Lines, l => l.Is("run {RunId} step {Step}"));
 
         trainer.KillNow();
         await trainer.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -60,7 +60,7 @@ public sealed class LearnerFailoverTests(DistributedFixture fixture, ITestOutput
 
         var json = Path.Combine(fixture.WorkingDirectory, $"train-{Guid.NewGuid():N}.json");
         var train = cluster.StartTrain(json);
-        var version2 = await learner.WaitForAsync(l => l.Is("Run {RunId} step {Step}") && l.Int("Version") == 2, "version 2", TimeSpan.FromMinutes(8));
+        var version2 = await learner.WaitForAsync(l => l.Is("run {RunId} step {Step}") && l.Int("Version") == 2, "version 2", TimeSpan.FromMinutes(8));
         await LocalServices.RestartAsync(server, downSeconds);
 
         var result = await cluster.FinishTrainAsync(train, json);

@@ -20,7 +20,7 @@ public sealed class LearnerResumeTests(DistributedFixture fixture, ITestOutputHe
         var verifier = cluster.StartVerifier("verifier");
         await ServiceCluster.WaitUntilStartedAsync(first, worker, verifier);
 
-        var killed = first.KillOnAsync(l => l.Is("Run {RunId} step {Step}") && l.Int("Version") == 2,
+        var killed = first.KillOnAsync(l => l.Is("run {RunId} step {Step}") && l.Int("Version") == 2,
             "the step line of version 2", TimeSpan.FromMinutes(9));
         var json = Path.Combine(fixture.WorkingDirectory, $"train-{Guid.NewGuid():N}.json");
         var train = cluster.StartTrain(json);

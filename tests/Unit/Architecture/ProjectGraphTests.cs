@@ -19,12 +19,13 @@ public sealed partial class ProjectGraphTests
         ["Policy"] = 1,
         ["Data"] = 1,
         ["Hosting"] = 1,
-        ["Verifier"] = 2,
-        ["Rollout"] = 2,
-        ["Learner"] = 2,
-        ["Orchestration"] = 3,
-        ["Benchmarks"] = 4,
-        ["Cli"] = 5,
+        ["Dashboard"] = 2,
+        ["Verifier"] = 3,
+        ["Rollout"] = 3,
+        ["Learner"] = 3,
+        ["Orchestration"] = 4,
+        ["Benchmarks"] = 5,
+        ["Cli"] = 6,
     };
 
     static readonly string Root = FindRoot();

@@ -79,6 +79,26 @@ public sealed class GrpoTrainerTests
         policy.Dispose();
     }
 
+    [Fact]
+    public void An_on_policy_step_reports_no_log_prob_mismatch_a_positive_entropy_and_the_completion_lengths()
+    {
+        // The behaviour log-probs are the policy's own: every ratio is 1 and |log π − log π_behaviour| is 0 up to float
+        // rounding. The lengths are 2 and 5 tokens, none cut by the budget.
+        using var scope = NewDisposeScope();
+        var policy = TinyPolicy.Create(seed: 3);
+        using var trainer = Trainer(policy);
+
+        var result = trainer.Step([OnPolicyGroup(policy, (Rewarded, 1.0), (Unrewarded, 0.0))]);
+
+        Assert.Equal(1.0, result.LossStats!.MinRatio, 1e-5);
+        Assert.Equal(1.0, result.LossStats.MaxRatio, 1e-5);
+        Assert.Equal(0.0, result.LossStats.MaxAbsLogRatio, 1e-5);
+        Assert.InRange(result.Entropy!.Value, 1e-3, Math.Log(policy.Config.VocabSize) + 1e-6);
+        Assert.Equal((3.5, 2, 5, 0.0), (result.Lengths!.Mean, result.Lengths.Min, result.Lengths.Max, result.Lengths.ClippedRatio));
+        Assert.Equal((0.5, 0.0), (result.Rewards!.RewardStd, result.Rewards.FractionZeroStd));
+        policy.Dispose();
+    }
+
     static GrpoTrainer Trainer(CausalLm policy) =>
         new(policy, reference: null, new GrpoOptions { Beta = 0, Aggregation = LossAggregation.Dapo, LearningRate = 1e-3 }, MaxTokens, temperature: 1f);
 
