@@ -48,11 +48,12 @@ public sealed class RunStore(IDbContextFactory<PipelineDbContext> contexts, Time
         return await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
     }
 
-    /// <summary>The runs still marked running, oldest first: what a learner takes up when it starts.</summary>
-    public async Task<IReadOnlyList<Run>> ListRunningAsync(CancellationToken cancellationToken = default)
+    /// <summary>The training runs still marked running, oldest first: what a learner takes up. Replays
+    /// (<see cref="Run.SourceRunId"/> set) are not among them: a replay is its command's own work, never a learner's.</summary>
+    public async Task<IReadOnlyList<Run>> ListResumableAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Runs.Where(r => r.Status == RunStatus.Running).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
+        return await db.Runs.Where(r => r.Status == RunStatus.Running && r.SourceRunId == null).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
     }
 
     /// <summary>The most recent runs first.</summary>

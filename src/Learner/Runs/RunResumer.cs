@@ -34,7 +34,7 @@ public sealed class RunResumer(RunStore runs, RunCoordinator coordinator, RunLea
 
     async Task TakeUpAsync(CancellationToken stoppingToken)
     {
-        foreach (var run in await runs.ListRunningAsync(stoppingToken))
+        foreach (var run in await runs.ListResumableAsync(stoppingToken))
         {
             if (coordinator.IsActive(run.Id)) continue;
             try

@@ -65,6 +65,18 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Running_training_runs_are_resumable_and_replays_are_not()
+    {
+        var training = await Storage.Runs.CreateAsync(Samples.Run());
+        var replay = await Storage.Runs.CreateAsync(Samples.Run("replay") with { SourceRunId = training.Id });
+        var finished = await Storage.Runs.CreateAsync(Samples.Run("finished"));
+        await Storage.Runs.MarkCompletedAsync(finished.Id);
+
+        Assert.Equal([training.Id], (await Storage.Runs.ListResumableAsync()).Select(r => r.Id));
+        Assert.NotEqual(RunStatus.Completed, (await Storage.Runs.GetAsync(replay.Id))!.Status);
+    }
+
+    [Fact]
     public async Task Two_learners_racing_for_a_free_lease_cannot_both_win()
     {
         var run = await Storage.Runs.CreateAsync(Samples.Run());
