@@ -59,7 +59,7 @@ public sealed class GrpoTrainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var rewards = BatchRewards.Of(groups);
-        var batch = TrainingBatch.Build(groups, _options, _maxTokens);
+        var batch = TrainingBatch.Build(groups, _options, _maxTokens, _policy.Prompts);
         var result = new StepResult
         {
             Updated = false,
@@ -73,7 +73,7 @@ public sealed class GrpoTrainer : IDisposable
         if (batch.IsEmpty) return result with { Seconds = clock.Elapsed.TotalSeconds };
 
         using var scope = NewDisposeScope();
-        using var layout = TokenLayout.Build(batch.Prompts, batch.Completions, _policy.Config.PadTokenId);
+        using var layout = TokenLayout.Build(batch.Prompts, batch.Completions, _policy.Config.PadId, _policy.Device);
         var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength);           // (B, Lc)
         var reference = ReferenceLogProbs(layout);                                          // (B, Lc) or null
         _optimizer.zero_grad();

@@ -11,9 +11,9 @@ public sealed class SamplerTests
     // Prompts of different lengths, so the batch is left-padded: 6, 2 and 10 tokens.
     static readonly int[][] Prompts =
     [
-        PromptTokens.ForQuestion("1+2"),
+        PromptTokens.Bytes.ForQuestion("1+2"),
         [ByteTokenizer.Bos, 'x'],
-        PromptTokens.ForQuestion("123+456"),
+        PromptTokens.Bytes.ForQuestion("123+456"),
     ];
 
     static IReadOnlyList<SampledSequence> Flatten(IReadOnlyList<IReadOnlyList<SampledSequence>> groups) =>
@@ -82,7 +82,7 @@ public sealed class SamplerTests
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var layout = TokenLayout.Build(prompts, samples.Select(s => s.Tokens).ToArray(), policy.Config.PadTokenId);
+        using var layout = TokenLayout.Build(prompts, samples.Select(s => s.Tokens).ToArray(), policy.Config.PadId);
         var recomputed = SequenceLogProbs.Compute(policy, layout, temperature).data<float>().ToArray();
 
         for (int r = 0; r < samples.Count; r++)
