@@ -4,6 +4,7 @@ using Pipeline.Data;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Replay;
 using Pipeline.Learner.Runs;
+using Pipeline.Policy;
 using Pipeline.Rewards;
 
 namespace Pipeline.Orchestration;
@@ -30,6 +31,7 @@ public static class ReplayServices
         services.AddSingleton<PolicyEvaluator>();
         services.AddSingleton<PolicyRecorder>();
         services.AddSingleton<TrainingStepRunner>();
+        services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<ReplayTrainer>();
         services.AddSingleton<ReplayScorer>();
         services.AddSingleton<ReplayExporter>();

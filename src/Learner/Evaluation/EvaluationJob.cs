@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using Pipeline.Data.Stores;
 using Pipeline.Learner.Runs;
+using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 
 namespace Pipeline.Learner.Evaluation;
@@ -7,7 +9,7 @@ namespace Pipeline.Learner.Evaluation;
 /// <summary>Hangfire job: held-out evaluation of one published policy version, stored with the run. Runs in the
 /// background so training never waits for it.</summary>
 public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, EvaluationStore evaluations,
-    PolicyEvaluator evaluator, IEnumerable<IRunObserver> observers)
+    PolicyEvaluator evaluator, IOptions<PolicyOptions> placement, IEnumerable<IRunObserver> observers)
 {
     public const string Split = "held-out";
 
@@ -17,7 +19,7 @@ public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, Ev
         var published = await versions.GetAsync(runId, version, cancellationToken)
             ?? throw new KeyNotFoundException($"run {runId} has no policy version {version}");
         var config = RunSettings.FromJson(run.ConfigJson);
-        using var policy = Checkpoint.Load(CheckpointUris.ToPath(published.CheckpointUri), published.Sha256);
+        using var policy = placement.Value.ForInference(Checkpoint.Load(CheckpointUris.ToPath(published.CheckpointUri), published.Sha256));
         var score = evaluator.Evaluate(policy, TaskSources.For(config).HeldOut, config.Run.EvaluationK, config.Run.MaxTokens, config.Run.Seed);
         await evaluations.AddAsync(new EvaluationResult
         {

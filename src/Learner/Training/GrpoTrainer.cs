@@ -74,11 +74,11 @@ public sealed class GrpoTrainer : IDisposable
 
         using var scope = NewDisposeScope();
         using var layout = TokenLayout.Build(batch.Prompts, batch.Completions, _policy.Config.PadId, _policy.Device);
-        var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength);           // (B, Lc)
+        var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength).to(_policy.Device); // (B, Lc)
         var reference = ReferenceLogProbs(layout);                                          // (B, Lc) or null
         _optimizer.zero_grad();
         var logProbs = SequenceLogProbs.Compute(_policy, layout, _temperature);             // (B, Lc)
-        var advantages = tensor(batch.Advantages);                                          // (B)
+        var advantages = tensor(batch.Advantages, device: _policy.Device);                  // (B)
         var loss = PolicyLoss.Compute(logProbs, behaviour, reference, advantages, layout.CompletionMask, _options, _maxTokens);
         loss.Loss.backward();
         double gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);
