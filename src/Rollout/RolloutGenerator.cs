@@ -15,7 +15,7 @@ public sealed class RolloutGenerator(PolicyCache policies)
         var prompts = command.Prompts.Select(p => policy.Prompts.ForRenderedPrompt(p.Text)).ToArray();
         var parameters = new SamplingParameters(command.Sampling.Temperature, command.Sampling.TopP, command.Sampling.MaxTokens)
         {
-            StopSequences = (command.Sampling.Stop ?? []).Where(s => s.Length > 0).Select(policy.Tokenizer.Encode).ToArray(),
+            StopSequences = (command.Sampling.Stop ?? []).Where(s => s.Length > 0).ToArray(),
         };
         var groups = new Sampler(policy).Sample(prompts, command.GroupSize, parameters,
             (prompt, sample) => SampleSeeds.Derive(command.Sampling.Seed, command.BatchId, command.Prompts[prompt].PromptId, sample));

@@ -1,4 +1,5 @@
 using Pipeline.Policy.Model;
+using Pipeline.Policy.Tokenization;
 using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Sampling;
@@ -57,7 +58,7 @@ public sealed class Sampler(CausalLm policy)
             {
                 var row = samples[active[i]];
                 row.Add((int)chosen[i], chosenLogProbs[i]);
-                if (eos.Contains((int)chosen[i]) || row.EndsWithAny(parameters.StopSequences)) row.Finish("stop");
+                if (eos.Contains((int)chosen[i]) || row.EndsWithAny(parameters.StopSequences, policy.Tokenizer)) row.Finish("stop");
                 else if (lastStep) row.Finish("length");
                 else keep.Add(i);
             }
@@ -134,10 +135,20 @@ public sealed class Sampler(CausalLm policy)
 
         public void Finish(string reason) => _finish = reason;
 
-        public bool EndsWithAny(IReadOnlyList<int[]> sequences)
+        /// <summary>Whether the newest token completed one of the stop texts. Only the tail that can hold a stop text
+        /// ending in the newest token is decoded: a token spells at least a quarter of a character (byte fallback).</summary>
+        public bool EndsWithAny(IReadOnlyList<string> stops, PolicyTokenizer tokenizer)
         {
-            foreach (var sequence in sequences)
-                if (_tokens.Count >= sequence.Length && System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens)[^sequence.Length..].SequenceEqual(sequence)) return true;
+            if (stops.Count == 0) return false;
+            int window = Math.Min(_tokens.Count, 4 * stops.Max(s => s.Length) + 4);
+            var tail = tokenizer.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens)[^window..]);
+            foreach (var stop in stops)
+            {
+                // A stop the tail held before the newest token was found a token earlier.
+                if (tail.Contains(stop, StringComparison.Ordinal)
+                    && !tokenizer.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens)[^window..^1]).Contains(stop, StringComparison.Ordinal))
+                    return true;
+            }
             return false;
         }
 
