@@ -79,7 +79,10 @@ public static class Checkpoint
                 throw new InvalidDataException($"checkpoint '{directory}' has SHA-256 {actual}, expected {expectedSha256}");
         }
         var config = ReadConfig(directory) with { Precision = precision };
-        var policy = new CausalLm(config, PolicyTokenizer.Of(directory));
+        var tokenizer = PolicyTokenizer.Of(directory);
+        if (tokenizer == ByteTokenizer.Instance && config.VocabSize != ByteTokenizer.VocabSize)
+            throw new InvalidDataException($"'{directory}' has no {PolicyTokenizer.FileName} (a checkpoint without one must be over Pipeline's byte vocabulary of {ByteTokenizer.VocabSize})");
+        var policy = new CausalLm(config, tokenizer);
         try
         {
             if (format == CheckpointFormat.Fp8)

@@ -130,6 +130,18 @@ public sealed class HuggingFaceCheckpointTests
     }
 
     [Fact]
+    public void A_model_directory_without_tokenizer_json_is_refused_naming_the_file()
+    {
+        using var temp = new TempDirectory();
+        var directory = CopyOf(Stories260K.Directory, temp.File("no-tokenizer"));
+        File.Delete(Path.Combine(directory, "tokenizer.json"));
+
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(directory));
+
+        Assert.Contains("tokenizer.json", error.Message);
+    }
+
+    [Fact]
     public void An_unsupported_architecture_is_a_one_line_error_naming_it()
     {
         using var temp = new TempDirectory();
