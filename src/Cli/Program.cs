@@ -11,6 +11,7 @@ var root = new RootCommand("Pipeline: GRPO reinforcement learning for small lang
     PretrainCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    GenerateCommand.Create(),
     VerifyCommand.Create(),
     RunsCommand.Create(),
     ReplayCommand.Create(),

@@ -9,6 +9,7 @@ using Pipeline.Learner.Consumers;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Replay;
 using Pipeline.Learner.Runs;
+using Pipeline.Policy;
 using Pipeline.Rewards;
 
 namespace Pipeline.Learner;
@@ -21,6 +22,7 @@ public static class LearnerRegistration
     public static IServiceCollection AddLearner(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LearnerOptions>().BindConfiguration(LearnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddPipelineData(configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddRewards();

@@ -5,6 +5,7 @@ using Pipeline.Hosting;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Replay;
 using Pipeline.Learner.Runs;
+using Pipeline.Policy;
 using Pipeline.Rewards;
 
 namespace Pipeline.Orchestration;
@@ -33,6 +34,7 @@ public static class ReplayServices
         services.AddSingleton<PolicyEvaluator>();
         services.AddSingleton<PolicyRecorder>();
         services.AddSingleton<TrainingStepRunner>();
+        services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<ReplayTrainer>();
         services.AddSingleton<ReplayScorer>();
         services.AddSingleton<ReplayExporter>();

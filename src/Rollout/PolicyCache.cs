@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Model;
 
@@ -8,7 +9,7 @@ namespace Pipeline.Rollout;
 /// <summary>The policy versions this worker holds, loaded from the checkpoint store and verified against their
 /// published SHA-256. Loading happens on <c>PolicyPublished</c> and, as a fallback, on first use (the command names the location too); a swap never
 /// disturbs a batch in progress because each batch takes the exact version it was asked for.</summary>
-public sealed class PolicyCache(IOptions<RolloutOptions> options, ILogger<PolicyCache> logger) : IDisposable
+public sealed class PolicyCache(IOptions<RolloutOptions> options, IOptions<PolicyOptions> placement, ILogger<PolicyCache> logger) : IDisposable
 {
     readonly Dictionary<(Guid Run, int Version), Lazy<CausalLm>> _policies = [];
     readonly LinkedList<(Guid Run, int Version)> _order = [];
@@ -59,7 +60,7 @@ public sealed class PolicyCache(IOptions<RolloutOptions> options, ILogger<Policy
     CausalLm Load(PolicyLocation location)
     {
         var directory = CheckpointUris.ToPath(location.CheckpointUri);
-        var policy = Checkpoint.Load(directory, location.Sha256);
+        var policy = placement.Value.ForInference(Checkpoint.Load(directory, location.Sha256));
         policy.eval();
         logger.LogInformation("Loaded policy version {Version} of run {RunId} from {Checkpoint}", location.Version, location.RunId, location.CheckpointUri);
         return policy;

@@ -13,10 +13,10 @@ public sealed class RolloutGenerator(PolicyCache policies)
     {
         Validate(command);
         var policy = policies.Get(PolicyLocation.Of(command));
-        var prompts = command.Prompts.Select(p => PromptTokens.ForRenderedPrompt(p.Text)).ToArray();
+        var prompts = command.Prompts.Select(p => policy.Prompts.ForRenderedPrompt(p.Text)).ToArray();
         var parameters = new SamplingParameters(command.Sampling.Temperature, command.Sampling.TopP, command.Sampling.MaxTokens)
         {
-            StopSequences = (command.Sampling.Stop ?? []).Where(s => s.Length > 0).Select(ByteTokenizer.Instance.Encode).ToArray(),
+            StopSequences = (command.Sampling.Stop ?? []).Where(s => s.Length > 0).ToArray(),
         };
         var clock = Stopwatch.StartNew();
         var groups = new Sampler(policy).Sample(prompts, command.GroupSize, parameters,
@@ -32,7 +32,7 @@ public sealed class RolloutGenerator(PolicyCache policies)
             Completions = groups[p].Select((sample, index) => new Completion
             {
                 Index = index,
-                Text = CompletionText(sample.Tokens),
+                Text = CompletionText(policy.Tokenizer, sample.Tokens),
                 TokenIds = PackedArrays.Pack(sample.Tokens),
                 LogProbs = PackedArrays.Pack(sample.LogProbs),
                 FinishReason = sample.FinishReason,
@@ -44,7 +44,7 @@ public sealed class RolloutGenerator(PolicyCache policies)
     /// <summary>The completion as text for the verifier and the run database. A policy can sample byte 0, which
     /// PostgreSQL cannot store in a text column (the whole group would be refused, and its batch never completed);
     /// it becomes U+FFFD, as invalid UTF-8 already does. <see cref="Completion.TokenIds"/> keep the exact tokens.</summary>
-    static string CompletionText(int[] tokens) => ByteTokenizer.Instance.Decode(tokens).Replace('\0', '\uFFFD');
+    static string CompletionText(PolicyTokenizer tokenizer, int[] tokens) => tokenizer.Decode(tokens).Replace('\0', '\uFFFD');
 
     static void Validate(GenerateRollouts command)
     {

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Policy;
 using Pipeline.Rollout.Consumers;
 
 namespace Pipeline.Rollout;
@@ -13,6 +14,7 @@ public static class RolloutRegistration
     public static IServiceCollection AddRolloutWorker(this IServiceCollection services)
     {
         services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<RolloutGenerator>();
         return services;

@@ -68,8 +68,8 @@ public static class Fp8BenchmarkParity
     static (int[][] Prompts, int[][] Completions) HeldOutSequences(IReadOnlyList<Problem> problems, Func<Problem, Random, string> corpus)
     {
         var random = new Random(20240);
-        return (problems.Select(p => PromptTokens.ForQuestion(p.Question)).ToArray(),
-            problems.Select(p => PromptTokens.ForCompletion(corpus(p, random))).ToArray());
+        return (problems.Select(p => PromptTokens.Bytes.ForQuestion(p.Question)).ToArray(),
+            problems.Select(p => PromptTokens.Bytes.ForCompletion(corpus(p, random))).ToArray());
     }
 
     /// <summary>Mean next-token loss over all completion tokens.</summary>
@@ -81,7 +81,7 @@ public static class Fp8BenchmarkParity
         {
             using var scope = NewDisposeScope();
             using var layout = TokenLayout.Build(prompts[start..Math.Min(prompts.Length, start + Chunk)],
-                completions[start..Math.Min(completions.Length, start + Chunk)], policy.Config.PadTokenId);
+                completions[start..Math.Min(completions.Length, start + Chunk)], policy.Config.PadId);
             var logProbs = SequenceLogProbs.Compute(policy, layout);
             sum -= (logProbs * layout.CompletionMask).sum().item<float>();
             tokens += layout.CompletionMask.sum().item<float>();
@@ -96,8 +96,8 @@ public static class Fp8BenchmarkParity
     {
         var random = new Random(7);
         var problems = Enumerable.Range(0, options.BatchSize).Select(_ => task.NextTraining(random)).ToArray();
-        using var layout = TokenLayout.Build(problems.Select(p => PromptTokens.ForQuestion(p.Question)).ToArray(),
-            problems.Select(p => PromptTokens.ForCompletion(corpus(p, random))).ToArray(), shape.PadTokenId);
+        using var layout = TokenLayout.Build(problems.Select(p => PromptTokens.Bytes.ForQuestion(p.Question)).ToArray(),
+            problems.Select(p => PromptTokens.Bytes.ForCompletion(corpus(p, random))).ToArray(), shape.PadId);
         using var fp32 = new CausalLm(shape with { Precision = LinearPrecision.Fp32 });
         using var fp8 = new CausalLm(shape with { Precision = LinearPrecision.Fp8 });
         using var fp32Optimizer = optim.AdamW(fp32.parameters(), options.LearningRate, weight_decay: options.WeightDecay);

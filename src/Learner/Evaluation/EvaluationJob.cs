@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using Pipeline.Data.Stores;
 using Pipeline.Learner.Runs;
+using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 
 namespace Pipeline.Learner.Evaluation;
@@ -8,7 +10,7 @@ namespace Pipeline.Learner.Evaluation;
 /// <c>evaluations</c>, and as the metrics <c>eval/accuracy</c>, <c>eval/format_rate</c> and, with k &gt; 0,
 /// <c>eval/pass@k</c> at step = the policy version). Runs in the background so training never waits for it.</summary>
 public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, EvaluationStore evaluations, MetricStore metrics,
-    PolicyEvaluator evaluator, IEnumerable<IRunObserver> observers)
+    PolicyEvaluator evaluator, IOptions<PolicyOptions> placement, IEnumerable<IRunObserver> observers)
 {
     public const string Split = "held-out";
 
@@ -18,7 +20,7 @@ public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, Ev
         var published = await versions.GetAsync(runId, version, cancellationToken)
             ?? throw new KeyNotFoundException($"run {runId} has no policy version {version}");
         var config = RunSettings.FromJson(run.ConfigJson);
-        using var policy = Checkpoint.Load(CheckpointUris.ToPath(published.CheckpointUri), published.Sha256);
+        using var policy = placement.Value.ForInference(Checkpoint.Load(CheckpointUris.ToPath(published.CheckpointUri), published.Sha256));
         var score = evaluator.Evaluate(policy, TaskSources.For(config).HeldOut, config.Run.EvaluationK, config.Run.MaxTokens, config.Run.Seed);
         await evaluations.AddAsync(new EvaluationResult
         {

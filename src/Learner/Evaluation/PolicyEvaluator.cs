@@ -26,11 +26,11 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
         {
             var chunk = problems.Skip(start).Take(PromptsPerChunk).ToArray();
             int first = start;
-            var prompts = chunk.Select(p => PromptTokens.ForQuestion(p.Question)).ToArray();
+            var prompts = chunk.Select(p => policy.Prompts.ForQuestion(p.Question)).ToArray();
             var greedy = sampler.Sample(prompts, 1, new SamplingParameters(0f, 1f, maxTokens), (_, _) => 0);
             for (int i = 0; i < chunk.Length; i++)
             {
-                var score = Score(chunk[i], greedy[i][0]);
+                var score = Score(chunk[i], greedy[i][0], policy.Tokenizer);
                 correct += score.Components.GetValueOrDefault(RewardComponents.Accuracy);
                 formatted += score.Components.GetValueOrDefault(RewardComponents.Format);
             }
@@ -42,13 +42,13 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
             var samples = sampler.Sample(prompts, k, new SamplingParameters(1f, 1f, maxTokens),
                 (prompt, sample) => SampleSeeds.Derive(seed, -1, first + prompt, sample));
             for (int i = 0; i < chunk.Length; i++)
-                if (samples[i].Any(s => Score(chunk[i], s).Components.GetValueOrDefault(RewardComponents.Accuracy) > 0)) passed++;
+                if (samples[i].Any(s => Score(chunk[i], s, policy.Tokenizer).Components.GetValueOrDefault(RewardComponents.Accuracy) > 0)) passed++;
             progress?.Report(first + chunk.Length);
         }
         int n = problems.Count;
         return new PolicyScore(correct / n, formatted / n, k > 0 ? passed / n : double.NaN, k, n);
     }
 
-    Contracts.CompletionScore Score(Problem problem, SampledSequence sample) =>
-        scorers.ResolveRules(problem.Kind).Score(0, ByteTokenizer.Instance.Decode(sample.Tokens), problem.Reference);
+    Contracts.CompletionScore Score(Problem problem, SampledSequence sample, PolicyTokenizer tokenizer) =>
+        scorers.ResolveRules(problem.Kind).Score(0, tokenizer.Decode(sample.Tokens), problem.Reference);
 }

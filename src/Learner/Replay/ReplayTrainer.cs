@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Data.Entities;
 using Pipeline.Data.Stores;
@@ -7,6 +8,7 @@ using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Grpo;
 using Pipeline.Learner.Runs;
 using Pipeline.Learner.Training;
+using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 
 namespace Pipeline.Learner.Replay;
@@ -48,7 +50,8 @@ public sealed class ReplayTrainer(
     MetricStore metrics,
     PolicyRecorder recorder,
     TrainingStepRunner stepRunner,
-    PolicyEvaluator evaluator)
+    PolicyEvaluator evaluator,
+    IOptions<PolicyOptions> placement)
 {
     public async Task<ReplayResult> RunAsync(ReplayRequest request, IProgress<(int Step, int Steps)>? progress, CancellationToken cancellationToken)
     {
@@ -159,10 +162,10 @@ public sealed class ReplayTrainer(
         if (source.BasePolicySha256 is { } recordedSha && recordedSha != baseSha)
             throw new InvalidDataException($"the base policy at '{basePolicy}' has SHA-256 {baseSha}, but run {source.Id} started from {recordedSha}");
 
-        if (version == 0) return RecordedTrainer.New(Checkpoint.Load(basePolicy, baseSha, settings.Grpo.Precision), settings, baseSha);
+        if (version == 0) return RecordedTrainer.New(Checkpoint.Load(basePolicy, baseSha, settings.Grpo.Precision), settings, placement.Value, baseSha);
         var published = await versions.GetAsync(source.Id, version, cancellationToken)
             ?? throw new ArgumentException($"run {source.Id} has no policy version {version}");
-        return RecordedTrainer.AtVersion(published, settings, baseSha);
+        return RecordedTrainer.AtVersion(published, settings, placement.Value, baseSha);
     }
 
     /// <summary>The step's groups in the recorded order, with a saved re-scoring's scores when one is named.</summary>

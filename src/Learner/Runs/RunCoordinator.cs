@@ -10,6 +10,7 @@ using Pipeline.Data.Entities;
 using Pipeline.Data.Stores;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Training;
+using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Model;
 
@@ -30,6 +31,7 @@ public sealed class RunCoordinator(
     PolicyVersionStore versions,
     IHostApplicationLifetime lifetime,
     IOptions<LearnerOptions> learnerOptions,
+    IOptions<PolicyOptions> placement,
     IEnumerable<IRunObserver> observers,
     ILogger<RunCoordinator> logger)
 {
@@ -69,7 +71,7 @@ public sealed class RunCoordinator(
                 throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
             RunAdmission.CheckFits(config, Checkpoint.ReadConfig(settings.BasePolicy));
             await runs.SetBasePolicyAsync(run.Id, Checkpoint.Sha256Of(settings.BasePolicy), cancellationToken);
-            var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision), config);
+            var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision), config, placement.Value);
             var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
             _active[run.Id] = active;
 
@@ -136,7 +138,7 @@ public sealed class RunCoordinator(
         int version = record.LastOrDefault(s => s.PolicyVersion is not null)?.PolicyVersion ?? 0;
         var published = await versions.GetAsync(runId, version, cancellationToken)
             ?? throw new InvalidDataException($"run {runId} recorded no policy version {version}: it cannot be resumed");
-        var trainer = RecordedTrainer.AtVersion(published, config, run.BasePolicySha256);
+        var trainer = RecordedTrainer.AtVersion(published, config, placement.Value, run.BasePolicySha256);
         var active = new ActiveRun(runId, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer)
         {
             Consumed = record.Select(s => s.BatchId).ToHashSet(),

@@ -61,7 +61,7 @@ public sealed class GrpoTrainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var rewards = BatchRewards.Of(groups);
-        var batch = TrainingBatch.Build(groups, _options, _maxTokens);
+        var batch = TrainingBatch.Build(groups, _options, _maxTokens, _policy.Prompts);
         var result = new StepResult
         {
             Updated = false,
@@ -77,12 +77,12 @@ public sealed class GrpoTrainer : IDisposable
         if (batch.IsEmpty) return result with { Seconds = clock.Elapsed.TotalSeconds };
 
         using var scope = NewDisposeScope();
-        using var layout = TokenLayout.Build(batch.Prompts, batch.Completions, _policy.Config.PadTokenId);
-        var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength);           // (B, Lc)
+        using var layout = TokenLayout.Build(batch.Prompts, batch.Completions, _policy.Config.PadId, _policy.Device);
+        var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength).to(_policy.Device); // (B, Lc)
         var reference = ReferenceLogProbs(layout);                                          // (B, Lc) or null
         _optimizer.zero_grad();
         var (logProbs, entropy) = SequenceLogProbs.ComputeWithEntropy(_policy, layout, _temperature); // (B, Lc) each
-        var advantages = tensor(batch.Advantages);                                          // (B)
+        var advantages = tensor(batch.Advantages, device: _policy.Device);                  // (B)
         var loss = PolicyLoss.Compute(logProbs, behaviour, reference, advantages, layout.CompletionMask, _options, _maxTokens);
         loss.Loss.backward();
         double gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);

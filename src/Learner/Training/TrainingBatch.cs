@@ -30,7 +30,8 @@ public sealed record TrainingBatch(
     /// <see cref="AdvantageScale.Batch"/> is not diluted by the dropped groups' rewards.
     /// </summary>
     /// <param name="maxTokens">the run's completion-token budget, which the overlong penalty ramps up to</param>
-    public static TrainingBatch Build(IReadOnlyList<RolloutGroupScored> groups, GrpoOptions options, int maxTokens)
+    /// <param name="tokens">the policy's tokenization of the prompts' text</param>
+    public static TrainingBatch Build(IReadOnlyList<RolloutGroupScored> groups, GrpoOptions options, int maxTokens, PromptTokens tokens)
     {
         var (scored, kept, advantages) = Keep(groups, options, maxTokens);
 
@@ -40,7 +41,7 @@ public sealed record TrainingBatch(
         var rowAdvantages = new List<float>();
         for (int k = 0; k < kept.Count; k++)
         {
-            var promptTokens = PromptTokens.ForRenderedPrompt(kept[k].Group.Prompt.Text);
+            var promptTokens = tokens.ForRenderedPrompt(kept[k].Group.Prompt.Text);
             int position = 0;
             foreach (var completion in kept[k].Group.Completions.OrderBy(c => c.Index))
             {

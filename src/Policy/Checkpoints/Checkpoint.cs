@@ -1,20 +1,28 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Model;
-using TorchSharp.PyBridge;
+using Pipeline.Policy.Tokenization;
+using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Checkpoints;
 
-/// <summary>A checkpoint directory in Hugging Face's layout: <c>config.json</c> + <c>model.safetensors</c>.
-/// Saving writes into a temporary sibling directory, fsyncs both files and renames it into place, so a reader
-/// never sees half a checkpoint; the SHA-256 covers the weights file, which is what travels. An FP8 checkpoint
-/// (<see cref="CheckpointFormat.Fp8"/>) holds <c>model.fp8.safetensors</c> instead (<see cref="Fp8Weights"/>);
-/// loading finds whichever weights file is there.</summary>
+/// <summary>A checkpoint is a Hugging Face model directory: <c>config.json</c>, <c>generation_config.json</c>,
+/// <c>tokenizer.json</c> and the weights — <c>model.safetensors</c>, or shards named by
+/// <c>model.safetensors.index.json</c> — in F32, BF16 or F16 under Hugging Face's tensor names, which loading
+/// converts to FP32 (a policy moves to its compute dtype afterwards). Pipeline writes one F32
+/// <c>model.safetensors</c> with <c>format: pt</c> metadata and no head when it is tied to the embeddings, so
+/// transformers loads every version a run publishes as it is; the learner's optimizer state lies beside it. Saving
+/// writes into a temporary sibling directory, fsyncs every file and renames it into place, so a reader never sees half
+/// a checkpoint; the SHA-256 covers the weights, which is what travels. An FP8 checkpoint
+/// (<see cref="CheckpointFormat.Fp8"/>) holds <c>model.fp8.safetensors</c> instead (<see cref="Fp8Weights"/>).</summary>
 public static class Checkpoint
 {
     public const string ConfigFile = "config.json";
+    public const string GenerationConfigFile = "generation_config.json";
     public const string WeightsFile = "model.safetensors";
+    public const string WeightsIndexFile = "model.safetensors.index.json";
     public const string Fp8WeightsFile = "model.fp8.safetensors";
 
     /// <summary>The learner's optimizer state beside the weights (TorchSharp's format), for resuming and replaying.</summary>
@@ -38,9 +46,12 @@ public static class Checkpoint
         Directory.CreateDirectory(staging);
         try
         {
-            File.WriteAllText(Path.Combine(staging, ConfigFile), JsonSerializer.Serialize(policy.Config, Json));
+            var config = policy.Config with { TorchDtype = "float32" };
+            File.WriteAllText(Path.Combine(staging, ConfigFile), JsonSerializer.Serialize(config, Json));
+            File.WriteAllText(Path.Combine(staging, GenerationConfigFile), GenerationConfig(config));
+            policy.Tokenizer.SaveTo(staging);
             if (format == CheckpointFormat.Fp8) Fp8Weights.Save(policy.state_dict(), Path.Combine(staging, weightsFile));
-            else policy.save_safetensors(Path.Combine(staging, weightsFile));
+            else SaveWeights(policy, Path.Combine(staging, weightsFile));
             writeBeside?.Invoke(staging);
             foreach (var file in Directory.GetFiles(staging)) Fsync(file);
             if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
@@ -53,36 +64,46 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Loads a checkpoint; when <paramref name="expectedSha256"/> is given, a mismatch is an error and
-    /// nothing is loaded. <paramref name="precision"/> chooses how the loaded policy computes its linear layers.</summary>
+    /// <summary>Loads a checkpoint in FP32 on the CPU; when <paramref name="expectedSha256"/> is given, a mismatch is an
+    /// error and nothing is loaded. <paramref name="precision"/> chooses how the loaded policy computes its linear
+    /// layers. An unsupported architecture or a tensor the model needs and the files lack is a one-line error naming it.</summary>
     public static CausalLm Load(string directory, string? expectedSha256 = null, LinearPrecision precision = LinearPrecision.Fp32)
     {
-        var configPath = Path.Combine(directory, ConfigFile);
         var format = FormatOf(directory);
-        if (!File.Exists(configPath) || format is null)
-            throw new FileNotFoundException($"'{directory}' is not a checkpoint: it needs {ConfigFile} and {WeightsFile} or {Fp8WeightsFile}");
-        var weightsPath = Path.Combine(directory, WeightsFileOf(format.Value));
+        if (!File.Exists(Path.Combine(directory, ConfigFile)) || format is null)
+            throw new FileNotFoundException($"'{directory}' is not a checkpoint: it needs {ConfigFile} and {WeightsFile}, {WeightsIndexFile} or {Fp8WeightsFile}");
         if (expectedSha256 is not null)
         {
-            var actual = Sha256(weightsPath);
+            var actual = Sha256Of(directory);
             if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException($"checkpoint '{directory}' has SHA-256 {actual}, expected {expectedSha256}");
         }
         var config = ReadConfig(directory) with { Precision = precision };
-        var policy = new CausalLm(config);
-        if (format == CheckpointFormat.Fp8)
+        var tokenizer = PolicyTokenizer.Of(directory);
+        if (tokenizer == ByteTokenizer.Instance && config.VocabSize != ByteTokenizer.VocabSize)
+            throw new InvalidDataException($"'{directory}' has no {PolicyTokenizer.FileName} (a checkpoint without one must be over Pipeline's byte vocabulary of {ByteTokenizer.VocabSize})");
+        var policy = new CausalLm(config, tokenizer);
+        try
         {
-            var weights = Fp8Weights.Load(weightsPath);
-            try { policy.load_state_dict(weights, strict: true); }
-            finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
+            if (format == CheckpointFormat.Fp8)
+            {
+                var weights = Fp8Weights.Load(Path.Combine(directory, Fp8WeightsFile));
+                try { policy.load_state_dict(weights, strict: true); }
+                finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
+            }
+            else LoadWeights(policy, directory);
         }
-        else policy.load_safetensors(weightsPath, strict: true);
+        catch
+        {
+            policy.Dispose();
+            throw;
+        }
         return policy;
     }
 
     /// <summary>The weights format of a checkpoint directory, or null when it holds no weights file.</summary>
     public static CheckpointFormat? FormatOf(string directory) =>
-        File.Exists(Path.Combine(directory, WeightsFile)) ? CheckpointFormat.Fp32
+        File.Exists(Path.Combine(directory, WeightsFile)) || File.Exists(Path.Combine(directory, WeightsIndexFile)) ? CheckpointFormat.Fp32
         : File.Exists(Path.Combine(directory, Fp8WeightsFile)) ? CheckpointFormat.Fp8
         : null;
 
@@ -91,22 +112,112 @@ public static class Checkpoint
 
     public static string WeightsFileOf(CheckpointFormat format) => format == CheckpointFormat.Fp8 ? Fp8WeightsFile : WeightsFile;
 
-    public static PolicyConfig ReadConfig(string directory) =>
-        JsonSerializer.Deserialize<PolicyConfig>(File.ReadAllText(Path.Combine(directory, ConfigFile)))
-        ?? throw new InvalidDataException($"{Path.Combine(directory, ConfigFile)} is empty");
+    /// <summary>The model's configuration: <c>config.json</c>, with bos and eos from <c>generation_config.json</c>
+    /// where it names them (that is what generation stops at).</summary>
+    public static PolicyConfig ReadConfig(string directory)
+    {
+        var path = Path.Combine(directory, ConfigFile);
+        var config = JsonSerializer.Deserialize<PolicyConfig>(File.ReadAllText(path))
+            ?? throw new InvalidDataException($"{path} is empty");
+        var generationPath = Path.Combine(directory, GenerationConfigFile);
+        if (!File.Exists(generationPath)) return config;
+        var generation = JsonNode.Parse(File.ReadAllText(generationPath));
+        if (generation?["eos_token_id"] is { } eos)
+        {
+            var ids = eos.Deserialize<TokenIds>();
+            if (ids is { Count: > 0 }) config = config with { EosTokenIds = ids };
+        }
+        if (generation?["bos_token_id"] is { } bos && bos.GetValueKind() == JsonValueKind.Number)
+            config = config with { BosTokenId = bos.GetValue<int>() };
+        return config;
+    }
 
     public static bool Exists(string directory) =>
         File.Exists(Path.Combine(directory, ConfigFile)) && FormatOf(directory) is not null;
 
-    /// <summary>The SHA-256 of a checkpoint directory's weights file: the hash a run records for its base policy.</summary>
-    public static string Sha256Of(string directory) =>
-        Sha256(Path.Combine(directory, WeightsFileOf(FormatOf(directory)
-            ?? throw new FileNotFoundException($"'{directory}' is not a checkpoint: it holds no weights file"))));
+    /// <summary>The SHA-256 of a checkpoint directory's weights: the hash a run records for its base policy. For a
+    /// sharded directory, the hash of its shards' bytes in file-name order.</summary>
+    public static string Sha256Of(string directory)
+    {
+        var files = WeightsFiles(directory);
+        if (files.Count == 1) return Sha256(files[0]);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        foreach (var file in files)
+        {
+            using var stream = File.OpenRead(file);
+            int read;
+            while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     public static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>The files holding a checkpoint's weights.</summary>
+    static IReadOnlyList<string> WeightsFiles(string directory)
+    {
+        var format = FormatOf(directory) ?? throw new FileNotFoundException($"'{directory}' is not a checkpoint: it holds no weights file");
+        var single = Path.Combine(directory, WeightsFileOf(format));
+        if (File.Exists(single)) return [single];
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, WeightsIndexFile)))?["weight_map"]?.AsObject()
+            ?? throw new InvalidDataException($"'{Path.Combine(directory, WeightsIndexFile)}' has no weight_map");
+        return index.Select(entry => (string?)entry.Value ?? throw new InvalidDataException($"'{WeightsIndexFile}' names no file for '{entry.Key}'"))
+            .Distinct().Order(StringComparer.Ordinal).Select(file => Path.Combine(directory, file)).ToArray();
+    }
+
+    /// <summary>F32 tensors under Hugging Face names, the tied head left out as transformers does.</summary>
+    static void SaveWeights(CausalLm policy, string path)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = policy.state_dict()
+            .Where(kv => !policy.IsTiedCopy(kv.Key))
+            .Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach().cpu().to(float32)))
+            .ToArray();
+        SafetensorsFile.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });
+    }
+
+    /// <summary>Copies every tensor the model needs from the weights files, converting its dtype; tensors the model
+    /// has no use for (rotary tables some exporters write) are ignored.</summary>
+    static void LoadWeights(CausalLm policy, string directory)
+    {
+        using var noGrad = no_grad();
+        var needed = policy.state_dict();
+        var found = new HashSet<string>();
+        foreach (var file in WeightsFiles(directory))
+        {
+            var (tensors, _) = SafetensorsFile.Read(file);
+            try
+            {
+                foreach (var (name, tensor) in tensors)
+                {
+                    if (!needed.TryGetValue(name, out var target)) continue;
+                    if (!target.shape.SequenceEqual(tensor.shape))
+                        throw new InvalidDataException($"'{directory}': tensor '{name}' has shape [{string.Join(", ", tensor.shape)}], the config says [{string.Join(", ", target.shape)}]");
+                    target.copy_(tensor);
+                    found.Add(name);
+                }
+            }
+            finally
+            {
+                foreach (var (_, tensor) in tensors) tensor.Dispose();
+            }
+        }
+        var missing = needed.Keys.FirstOrDefault(name => !found.Contains(name) && !policy.IsTiedCopy(name));
+        if (missing is not null) throw new InvalidDataException($"'{directory}' lacks tensor '{missing}'");
+    }
+
+    static string GenerationConfig(PolicyConfig config)
+    {
+        var json = new JsonObject();
+        if (config.BosTokenId is { } bos) json["bos_token_id"] = bos;
+        json["eos_token_id"] = JsonSerializer.SerializeToNode(config.EosTokenIds);
+        if (config.PadTokenId is { } pad) json["pad_token_id"] = pad;
+        return json.ToJsonString(Json);
     }
 
     static void Fsync(string path)

@@ -14,7 +14,7 @@ public static class PolicyDivergence
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var layout = TokenLayout.Build(prompts, completions, p.Config.PadTokenId);
+        using var layout = TokenLayout.Build(prompts, completions, p.Config.PadId, p.Device);
         var positions = AttentionMasks.Positions(layout.KeyMask);
         var mask = AttentionMasks.Causal(layout.KeyMask, layout.Ids.shape[1]);
         int lp = layout.PromptLength, lc = layout.CompletionLength;

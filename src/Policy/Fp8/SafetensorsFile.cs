@@ -7,8 +7,9 @@ namespace Pipeline.Policy.Fp8;
 
 /// <summary>Reads and writes the safetensors format (an 8-byte little-endian header length, a JSON header of
 /// <c>{name: {dtype, shape, data_offsets}}</c> plus optional <c>__metadata__</c>, then the raw little-endian data) for
-/// the dtypes an FP8 checkpoint holds: F32, F8_E4M3 and F8_E5M2 — which TorchSharp.PyBridge does not write.
-/// Files are readable by Hugging Face's <c>safetensors</c> (FP8 entries load as <c>torch.float8_e4m3fn</c>).</summary>
+/// the dtypes of Hugging Face checkpoints (F32, BF16, F16) and of FP8 ones (F8_E4M3, F8_E5M2, which TorchSharp.PyBridge
+/// does not write). Files are readable by Hugging Face's <c>safetensors</c> (FP8 entries load as
+/// <c>torch.float8_e4m3fn</c>). Reading streams tensor by tensor, so a file may exceed 2 GiB.</summary>
 public static class SafetensorsFile
 {
     const string MetadataKey = "__metadata__";
@@ -17,6 +18,8 @@ public static class SafetensorsFile
     static readonly (string Name, ScalarType Type, int Size)[] DTypes =
     [
         ("F32", ScalarType.Float32, 4),
+        ("BF16", ScalarType.BFloat16, 2),
+        ("F16", ScalarType.Float16, 2),
         (Fp8Format.E4M3.SafetensorsName(), Fp8Format.E4M3.DType(), 1),
         (Fp8Format.E5M2.SafetensorsName(), Fp8Format.E5M2.DType(), 1),
     ];
@@ -74,13 +77,17 @@ public static class SafetensorsFile
     /// <summary>Reads every tensor, in file order, and the metadata. The caller owns the tensors.</summary>
     public static (List<KeyValuePair<string, Tensor>> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8) throw new InvalidDataException($"'{path}' is not a safetensors file: too short");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)Math.Min(MaxHeaderBytes, bytes.Length - 8))
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20);
+        Span<byte> lengthBytes = stackalloc byte[8];
+        if (file.Length < 8) throw new InvalidDataException($"'{path}' is not a safetensors file: too short");
+        file.ReadExactly(lengthBytes);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)Math.Min(MaxHeaderBytes, file.Length - 8))
             throw new InvalidDataException($"'{path}' is not a safetensors file: header length {headerLength}");
-        int dataStart = 8 + (int)headerLength;
-        using var header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+        var headerBytes = new byte[headerLength];
+        file.ReadExactly(headerBytes);
+        long dataStart = 8 + (long)headerLength;
+        using var header = JsonDocument.Parse(headerBytes);
         var tensors = new List<KeyValuePair<string, Tensor>>();
         var metadata = new Dictionary<string, string>();
         try
@@ -98,10 +105,13 @@ public static class SafetensorsFile
                 long[] shape = entry.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
                 long[] offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
                 long expected = shape.Aggregate(1L, (a, d) => a * d) * size;
-                if (offsets.Length != 2 || offsets[1] - offsets[0] != expected || offsets[0] < 0 || dataStart + offsets[1] > bytes.Length)
+                if (offsets.Length != 2 || offsets[1] - offsets[0] != expected || offsets[0] < 0 || dataStart + offsets[1] > file.Length)
                     throw new InvalidDataException($"'{path}': tensor '{entry.Name}' has data offsets [{string.Join(", ", offsets)}] that do not fit its shape or the file");
+                var data = new byte[expected];
+                file.Position = dataStart + offsets[0];
+                file.ReadExactly(data);
                 var tensor = empty(shape, type);
-                tensor.bytes = bytes.AsSpan(dataStart + (int)offsets[0], (int)expected);
+                tensor.bytes = data;
                 tensors.Add(KeyValuePair.Create(entry.Name, tensor));
             }
         }

@@ -3,20 +3,24 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Model;
 
-/// <summary>Causal multi-head self-attention with rotary positions and an optional KV cache.</summary>
+/// <summary>Causal self-attention with rotary positions, grouped-query attention (Ainslie et al. 2023: each key/value
+/// head serves <c>heads / kvHeads</c> query heads; the cache holds only the key/value heads) and an optional KV cache.
+/// Qwen2's q/k/v biases and Llama's <c>attention_bias</c> come from the config. Softmax runs in FP32 whatever the
+/// compute dtype, as in transformers.</summary>
 public sealed class Attention : nn.Module
 {
     readonly nn.Module<Tensor, Tensor> q_proj, k_proj, v_proj, o_proj;
-    readonly int _heads, _headDim;
+    readonly int _heads, _kvHeads, _headDim;
 
     public Attention(PolicyConfig config) : base(nameof(Attention))
     {
         _heads = config.NumAttentionHeads;
+        _kvHeads = config.KeyValueHeads;
         _headDim = config.HeadDim;
-        q_proj = Fp8Linear.Create(config.HiddenSize, config.HiddenSize, config.Precision);
-        k_proj = Fp8Linear.Create(config.HiddenSize, config.HiddenSize, config.Precision);
-        v_proj = Fp8Linear.Create(config.HiddenSize, config.HiddenSize, config.Precision);
-        o_proj = Fp8Linear.Create(config.HiddenSize, config.HiddenSize, config.Precision);
+        q_proj = Fp8Linear.Create(config.HiddenSize, _heads * _headDim, config.Precision, config.QkvBias);
+        k_proj = Fp8Linear.Create(config.HiddenSize, _kvHeads * _headDim, config.Precision, config.QkvBias);
+        v_proj = Fp8Linear.Create(config.HiddenSize, _kvHeads * _headDim, config.Precision, config.QkvBias);
+        o_proj = Fp8Linear.Create(_heads * _headDim, config.HiddenSize, config.Precision, config.OutputBias);
         RegisterComponents();
     }
 
@@ -24,15 +28,20 @@ public sealed class Attention : nn.Module
     /// <param name="mask">additive, (B, 1, T, S) where S counts cached plus new positions</param>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache, int layer)
     {
-        long b = x.shape[0], t = x.shape[1], c = x.shape[2];
-        var q = q_proj.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);  // (B, H, T, D)
-        var k = k_proj.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);  // (B, H, T, D)
-        var v = v_proj.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);  // (B, H, T, D)
+        long b = x.shape[0], t = x.shape[1];
+        var q = q_proj.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);    // (B, H, T, D)
+        var k = k_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);  // (B, Hkv, T, D)
+        var v = v_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);  // (B, Hkv, T, D)
         q = RotaryTables.Apply(q, cos, sin);
         k = RotaryTables.Apply(k, cos, sin);
-        if (cache is not null) (k, v) = cache.Append(layer, k, v);               // (B, H, S, D)
-        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(_headDim) + mask; // (B, H, T, S)
-        var y = scores.softmax(-1).matmul(v);                                     // (B, H, T, D)
-        return o_proj.forward(y.transpose(1, 2).reshape(b, t, c));               // (B, T, C)
+        if (cache is not null) (k, v) = cache.Append(layer, k, v);                 // (B, Hkv, S, D)
+        if (_kvHeads != _heads)
+        {
+            k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                     // (B, H, S, D)
+            v = v.repeat_interleave(_heads / _kvHeads, dim: 1);                     // (B, H, S, D)
+        }
+        var scores = q.matmul(k.transpose(-2, -1)).to(float32) / Math.Sqrt(_headDim) + mask; // (B, H, T, S)
+        var y = scores.softmax(-1).to(q.dtype).matmul(v);                           // (B, H, T, D)
+        return o_proj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));  // (B, T, C)
     }
 }

@@ -16,11 +16,11 @@ public static class AttentionMasks
     {
         using var scope = NewDisposeScope();
         long s = keyMask.shape[1];
-        var queryPositions = arange(s - queries, s).unsqueeze(1);      // (T, 1)
-        var keyPositions = arange(s).unsqueeze(0);                      // (1, S)
+        var queryPositions = arange(s - queries, s, device: keyMask.device).unsqueeze(1); // (T, 1)
+        var keyPositions = arange(s, device: keyMask.device).unsqueeze(0);                // (1, S)
         var causal = keyPositions.le(queryPositions);                  // (T, S)
         var allowed = causal.unsqueeze(0) & keyMask.unsqueeze(1);       // (B, T, S)
-        var additive = zeros(allowed.shape).masked_fill(allowed.logical_not(), Blocked);
+        var additive = zeros(allowed.shape, device: keyMask.device).masked_fill(allowed.logical_not(), Blocked);
         return additive.unsqueeze(1).MoveToOuterDisposeScope();         // (B, 1, T, S)
     }
 

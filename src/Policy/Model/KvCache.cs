@@ -2,21 +2,22 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Model;
 
-/// <summary>Preallocated keys and values of every layer, (B, H, Capacity, HeadDim) each; <see cref="Length"/>
+/// <summary>Preallocated keys and values of every layer, (B, Hkv, Capacity, HeadDim) each, in the policy's dtype on
+/// its device; <see cref="Length"/>
 /// positions are filled. Writing into a fixed buffer instead of concatenating keeps decoding free of
 /// per-step reallocation. Owns its tensors.</summary>
 public sealed class KvCache : IDisposable
 {
     readonly Tensor[] _keys, _values;
 
-    public KvCache(int layers, long batch, int heads, int capacity, int headDim)
+    public KvCache(int layers, long batch, int heads, int capacity, int headDim, ScalarType dtype, Device device)
     {
         _keys = new Tensor[layers];
         _values = new Tensor[layers];
         for (int i = 0; i < layers; i++)
         {
-            _keys[i] = zeros(batch, heads, capacity, headDim).DetachFromDisposeScope();
-            _values[i] = zeros(batch, heads, capacity, headDim).DetachFromDisposeScope();
+            _keys[i] = zeros(batch, heads, capacity, headDim, dtype, device).DetachFromDisposeScope();
+            _values[i] = zeros(batch, heads, capacity, headDim, dtype, device).DetachFromDisposeScope();
         }
         Capacity = capacity;
     }

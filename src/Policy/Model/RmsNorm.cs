@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Model;
 
-/// <summary>Root-mean-square layer norm (Zhang &amp; Sennrich 2019), as in Llama: no mean subtraction, no bias.</summary>
+/// <summary>Root-mean-square layer norm (Zhang &amp; Sennrich 2019), as in Llama: no mean subtraction, no bias; the
+/// statistics in FP32 whatever the compute dtype, as transformers' <c>LlamaRMSNorm</c> does.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     readonly Parameter weight;
@@ -20,7 +21,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var normalised = x * rsqrt(x.pow(2).mean([-1], keepdim: true) + _eps);
-        return (normalised * weight).MoveToOuterDisposeScope();
+        var x32 = x.to(float32);
+        var normalised = x32 * rsqrt(x32.pow(2).mean([-1], keepdim: true) + _eps);
+        return (weight * normalised.to(x.dtype)).MoveToOuterDisposeScope();
     }
 }

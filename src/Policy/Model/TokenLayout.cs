@@ -30,7 +30,8 @@ public sealed class TokenLayout : IDisposable
 
     public int CompletionLength => (int)CompletionMask.shape[1];
 
-    public static TokenLayout Build(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> completions, int padId)
+    /// <param name="device">where the tensors go (the policy's device); the CPU when not given</param>
+    public static TokenLayout Build(IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> completions, int padId, Device? device = null)
     {
         if (prompts.Count != completions.Count) throw new ArgumentException("one completion per prompt is required");
         int rows = prompts.Count;
@@ -52,9 +53,9 @@ public sealed class TokenLayout : IDisposable
             }
         }
         return new TokenLayout(
-            tensor(ids, [rows, lp + lc]).DetachFromDisposeScope(),
-            tensor(keys, [rows, lp + lc]).DetachFromDisposeScope(),
-            tensor(completionMask, [rows, lc]).DetachFromDisposeScope(),
+            tensor(ids, [rows, lp + lc], device: device).DetachFromDisposeScope(),
+            tensor(keys, [rows, lp + lc], device: device).DetachFromDisposeScope(),
+            tensor(completionMask, [rows, lc], device: device).DetachFromDisposeScope(),
             lp);
     }
 

@@ -1,12 +1,15 @@
 using Pipeline.Policy.Model;
+using Pipeline.Policy.Tokenization;
 using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Sampling;
 
 /// <summary>Samples G completions per prompt with a KV cache. Each prompt is prefilled once; its cache rows are
 /// then repeated for the G samples of its group, which decode together with every other group of the batch.
-/// Finished rows are dropped from the cache as they finish. Token choice happens on the CPU with each sample's
-/// own generator (<see cref="SampleSeeds"/>), so a sample is the same whatever else shares its batch.</summary>
+/// Finished rows are dropped from the cache as they finish. Token choice runs on tensors on the policy's device
+/// (softmax, top-p, the draw); each sample contributes one uniform number per token from its own generator
+/// (<see cref="SampleSeeds"/>), so a sample is the same whatever else shares its batch, and only the chosen ids and
+/// their log-probs come back to the host.</summary>
 public sealed class Sampler(CausalLm policy)
 {
     /// <param name="seeds">the seed of (prompt index, sample index)</param>
@@ -19,6 +22,8 @@ public sealed class Sampler(CausalLm policy)
         if (groupSize <= 0) throw new ArgumentException($"group size must be positive, not {groupSize}");
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        var device = policy.Device;
+        var eos = policy.Config.EosTokenIds.ToHashSet();
         int rows = prompts.Count * groupSize;
         var samples = new Row[rows];
         for (int r = 0; r < rows; r++)
@@ -27,7 +32,7 @@ public sealed class Sampler(CausalLm policy)
             samples[r] = new Row(new Random(unchecked((int)(seed ^ (seed >> 32)))));
         }
 
-        using var layout = TokenLayout.Build(prompts, prompts.Select(_ => Array.Empty<int>()).ToArray(), policy.Config.PadTokenId);
+        using var layout = TokenLayout.Build(prompts, prompts.Select(_ => Array.Empty<int>()).ToArray(), policy.Config.PadId, device);
         int lp = layout.PromptLength;
         var keyMask = layout.KeyMask.narrow(1, 0, lp);
         using var cache = policy.NewCache(prompts.Count, lp + parameters.MaxTokens);
@@ -36,7 +41,7 @@ public sealed class Sampler(CausalLm policy)
         var positions = AttentionMasks.Positions(keyMask);
         var logits = policy.Logits(layout.Ids.narrow(1, 0, lp), positions, AttentionMasks.Causal(keyMask, lp), cache)
             .select(1, lp - 1);                                                    // (P, V)
-        var expand = arange(prompts.Count).repeat_interleave(groupSize);           // (P·G)
+        var expand = arange(prompts.Count, device: device).repeat_interleave(groupSize); // (P·G)
         cache.SelectRows(expand);
         keyMask = keyMask.index_select(0, expand);
         var nextPosition = positions.select(1, lp - 1).index_select(0, expand) + 1; // (P·G)
@@ -46,29 +51,30 @@ public sealed class Sampler(CausalLm policy)
         for (int step = 0; step < parameters.MaxTokens && active.Count > 0; step++)
         {
             using var stepScope = NewDisposeScope();
-            var chosen = Choose(logits, active, samples, parameters);
+            var (chosen, chosenLogProbs) = Choose(logits, active.Select(r => samples[r].Random).ToArray(), parameters);
             bool lastStep = step == parameters.MaxTokens - 1;
             var keep = new List<int>(active.Count);
             for (int i = 0; i < active.Count; i++)
             {
                 var row = samples[active[i]];
-                if (chosen[i] == policy.Config.EosTokenId || row.EndsWithAny(parameters.StopSequences)) row.Finish("stop");
+                row.Add((int)chosen[i], chosenLogProbs[i]);
+                if (eos.Contains((int)chosen[i]) || row.EndsWithAny(parameters.StopSequences, policy.Tokenizer)) row.Finish("stop");
                 else if (lastStep) row.Finish("length");
                 else keep.Add(i);
             }
             if (keep.Count == 0) break;
 
-            var tokens = tensor(chosen.Select(c => (long)c).ToArray(), [chosen.Length, 1]);
+            var tokens = tensor(chosen, [chosen.Length, 1], device: device);
             if (keep.Count < active.Count)
             {
-                var kept = tensor(keep.Select(k => (long)k).ToArray());
+                var kept = tensor(keep.Select(k => (long)k).ToArray(), device: device);
                 cache.SelectRows(kept);
                 keyMask = keyMask.index_select(0, kept);
                 nextPosition = nextPosition.index_select(0, kept);
                 tokens = tokens.index_select(0, kept);
                 active = keep.Select(k => active[k]).ToList();
             }
-            keyMask = cat([keyMask, ones(keyMask.shape[0], 1, dtype: @bool)], 1);
+            keyMask = cat([keyMask, ones(keyMask.shape[0], 1, dtype: @bool, device: device)], 1);
             var stepLogits = policy.Logits(tokens, nextPosition.unsqueeze(1), AttentionMasks.Causal(keyMask, 1), cache).select(1, 0);
             logits = stepLogits.MoveToOuterDisposeScope();
             keyMask = keyMask.MoveToOuterDisposeScope();
@@ -80,55 +86,37 @@ public sealed class Sampler(CausalLm policy)
             .ToArray();
     }
 
-    /// <summary>Picks the next token of every active row and records its log-prob.</summary>
-    static int[] Choose(Tensor logits, List<int> active, Row[] samples, SamplingParameters parameters)
+    /// <summary>The next token of every active row and its log-prob under the temperature-scaled distribution.
+    /// Nucleus sampling (Holtzman et al. 2020) draws from the smallest set of most likely tokens whose probability
+    /// reaches top-p: a row's tokens in descending probability, those whose preceding mass is below top-p kept, and
+    /// the first whose running mass exceeds u · (kept mass) chosen, u uniform in [0, 1) from the row's own generator.</summary>
+    /// <param name="logits">(R, V)</param>
+    static (long[] Tokens, float[] LogProbs) Choose(Tensor logits, Random[] randoms, SamplingParameters parameters)
     {
-        bool greedy = parameters.Temperature == 0;
-        var scaled = greedy ? logits : logits / parameters.Temperature;
-        var logProbs = scaled.log_softmax(-1).to(float32).contiguous();
-        int vocab = (int)logProbs.shape[1];
-        var values = logProbs.data<float>().ToArray();
-        var chosen = new int[active.Count];
-        for (int i = 0; i < active.Count; i++)
+        var scaled = logits.to(float32);
+        if (parameters.Temperature > 0) scaled = scaled / parameters.Temperature;
+        var logProbs = scaled.log_softmax(-1);                                            // (R, V)
+        Tensor chosen;                                                                    // (R)
+        if (parameters.Temperature == 0) chosen = logProbs.argmax(-1);
+        else
         {
-            var row = new ReadOnlySpan<float>(values, i * vocab, vocab);
-            int token = greedy ? ArgMax(row) : Draw(row, parameters.TopP, samples[active[i]].Random);
-            samples[active[i]].Add(token, row[token]);
-            chosen[i] = token;
+            var (ordered, order) = parameters.TopP < 1f
+                ? logProbs.sort(-1, descending: true)                                     // (R, V) each
+                : (logProbs, arange(logProbs.shape[1], device: logProbs.device).expand_as(logProbs));
+            var probabilities = ordered.to(float64).exp();                                // (R, V)
+            if (parameters.TopP < 1f)
+                probabilities = probabilities * ((probabilities.cumsum(-1) - probabilities) < parameters.TopP);
+            var cumulative = probabilities.cumsum(-1);                                    // (R, V)
+            var draws = tensor(randoms.Select(r => r.NextDouble()).ToArray(), float64, logProbs.device);
+            var threshold = (draws * cumulative.select(-1, -1)).unsqueeze(1);             // (R, 1)
+            var lastKept = parameters.TopP < 1f                                             // (R, 1); kept tokens lead when sorted
+                ? probabilities.gt(0).sum(-1, keepdim: true) - 1
+                : full([logProbs.shape[0], 1], logProbs.shape[1] - 1, int64, logProbs.device);
+            var index = cumulative.le(threshold).sum(-1, keepdim: true).minimum(lastKept); // (R, 1)
+            chosen = order.gather(-1, index).squeeze(1);
         }
-        return chosen;
-    }
-
-    static int ArgMax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int v = 1; v < row.Length; v++) if (row[v] > row[best]) best = v;
-        return best;
-    }
-
-    /// <summary>Nucleus sampling (Holtzman et al. 2020): draw from the smallest set of most likely tokens whose
-    /// probability reaches <paramref name="topP"/>.</summary>
-    static int Draw(ReadOnlySpan<float> logProbs, float topP, Random random)
-    {
-        var order = new int[logProbs.Length];
-        for (int v = 0; v < order.Length; v++) order[v] = v;
-        var probabilities = new double[logProbs.Length];
-        for (int v = 0; v < probabilities.Length; v++) probabilities[v] = Math.Exp(logProbs[v]);
-        int kept = order.Length;
-        double mass = 1.0;
-        if (topP < 1f)
-        {
-            Array.Sort(order, (a, b) => probabilities[b].CompareTo(probabilities[a]));
-            mass = 0;
-            for (kept = 0; kept < order.Length && mass < topP; kept++) mass += probabilities[order[kept]];
-        }
-        double u = random.NextDouble() * mass, cumulative = 0;
-        for (int k = 0; k < kept; k++)
-        {
-            cumulative += probabilities[order[k]];
-            if (u < cumulative) return order[k];
-        }
-        return order[kept - 1];
+        var chosenLogProbs = logProbs.gather(-1, chosen.unsqueeze(1)).squeeze(1);         // (R)
+        return (chosen.cpu().data<long>().ToArray(), chosenLogProbs.cpu().data<float>().ToArray());
     }
 
     sealed class Row(Random random)
@@ -147,10 +135,20 @@ public sealed class Sampler(CausalLm policy)
 
         public void Finish(string reason) => _finish = reason;
 
-        public bool EndsWithAny(IReadOnlyList<int[]> sequences)
+        /// <summary>Whether the newest token completed one of the stop texts. Only the tail that can hold a stop text
+        /// ending in the newest token is decoded: a token spells at least a quarter of a character (byte fallback).</summary>
+        public bool EndsWithAny(IReadOnlyList<string> stops, PolicyTokenizer tokenizer)
         {
-            foreach (var sequence in sequences)
-                if (_tokens.Count >= sequence.Length && System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens)[^sequence.Length..].SequenceEqual(sequence)) return true;
+            if (stops.Count == 0) return false;
+            int window = Math.Min(_tokens.Count, 4 * stops.Max(s => s.Length) + 4);
+            var tail = tokenizer.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens)[^window..]);
+            foreach (var stop in stops)
+            {
+                // A stop the tail held before the newest token was found a token earlier.
+                if (tail.Contains(stop, StringComparison.Ordinal)
+                    && !tokenizer.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens)[^window..^1]).Contains(stop, StringComparison.Ordinal))
+                    return true;
+            }
             return false;
         }
 

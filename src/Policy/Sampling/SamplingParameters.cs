@@ -2,11 +2,11 @@ namespace Pipeline.Policy.Sampling;
 
 /// <summary>How to sample. Temperature 0 means greedy decoding. Log-probs are always those of the
 /// temperature-scaled distribution before top-p truncation — the distribution the learner recomputes.
-/// Sampling ends at EOS, at any of <see cref="StopSequences"/> (token sequences, kept in the completion), or after
-/// <see cref="MaxTokens"/>.</summary>
+/// Sampling ends at EOS, at any of <see cref="StopSequences"/> (text, kept in the completion: a completion stops at the
+/// first token after which its text contains one, whatever tokens spell it), or after <see cref="MaxTokens"/>.</summary>
 public sealed record SamplingParameters(float Temperature = 1f, float TopP = 1f, int MaxTokens = 64)
 {
-    public IReadOnlyList<int[]> StopSequences { get; init; } = [];
+    public IReadOnlyList<string> StopSequences { get; init; } = [];
 
     public void Validate()
     {

@@ -1,21 +1,25 @@
-using System.Text;
+using System.Text.Json.Nodes;
 using Pipeline.Tasks;
 
 namespace Pipeline.Policy.Tokenization;
 
-/// <summary>Byte-level tokenizer: ids 0–255 are UTF-8 bytes; special tokens follow. The reasoning and answer tags
-/// and the two fixed halves of R1-Zero's template are special tokens, so the policy sees each as one symbol.
-/// Any text round-trips: <c>Decode(Encode(s)) == s</c>.</summary>
-public sealed class ByteTokenizer
+/// <summary>Pipeline's own byte-level vocabulary, as a <c>tokenizer.json</c> (<see cref="Json"/>) that
+/// <see cref="PolicyTokenizer"/> runs like any other: ids 0–255 are UTF-8 bytes (a byte-level BPE with no merges,
+/// GPT-2's byte-to-character map), special tokens follow. The reasoning and answer tags and the two fixed halves of
+/// R1-Zero's template are added tokens, so the policy sees each as one symbol (the longest match wins, so the
+/// preamble is one token although it mentions the tags); pad, bos and eos are special (decoding skips them) and the
+/// post-processor puts bos first. Any text round-trips: <c>Decode(Encode(s)) == s</c>.</summary>
+public static class ByteTokenizer
 {
     public const int Pad = 256, Bos = 257, Eos = 258, ThinkOpen = 259, ThinkClose = 260, AnswerOpen = 261,
         AnswerClose = 262, Preamble = 263, AssistantTurn = 264;
 
     public const int VocabSize = 265;
 
+    const string PadText = "<|pad|>", BosText = "<|bos|>", EosText = "<|eos|>";
+
     static readonly (int Id, string Text)[] Specials =
     [
-        // Longest first so that the preamble (which itself contains the tag names) wins.
         (Preamble, PromptTemplate.Preamble),
         (AssistantTurn, PromptTemplate.AssistantTurn),
         (AnswerClose, TemplateTags.AnswerClose),
@@ -24,40 +28,12 @@ public sealed class ByteTokenizer
         (ThinkOpen, TemplateTags.ThinkOpen),
     ];
 
-    public static readonly ByteTokenizer Instance = new();
+    /// <summary>The <c>tokenizer.json</c> of this vocabulary.</summary>
+    public static string Json { get; } = BuildJson();
 
-    public int[] Encode(string text)
-    {
-        var ids = new List<int>(text.Length);
-        int start = 0, i = 0;
-        while (i < text.Length)
-        {
-            int special = MatchSpecial(text, i);
-            if (special < 0) { i++; continue; }
-            AddBytes(ids, text.AsSpan(start, i - start));
-            ids.Add(special);
-            i += SpecialText(special).Length;
-            start = i;
-        }
-        AddBytes(ids, text.AsSpan(start));
-        return [.. ids];
-    }
+    static readonly Lazy<PolicyTokenizer> Loaded = new(() => PolicyTokenizer.FromJson(Json));
 
-    /// <summary>Decodes ids to text; padding, BOS and EOS produce nothing.</summary>
-    public string Decode(ReadOnlySpan<int> ids)
-    {
-        var text = new StringBuilder();
-        var bytes = new List<byte>();
-        foreach (int id in ids)
-        {
-            if (id < 256) { bytes.Add((byte)id); continue; }
-            Flush(text, bytes);
-            if (id is Pad or Bos or Eos) continue;
-            text.Append(SpecialText(id));
-        }
-        Flush(text, bytes);
-        return text.ToString();
-    }
+    public static PolicyTokenizer Instance => Loaded.Value;
 
     public static string SpecialText(int id)
     {
@@ -66,24 +42,71 @@ public sealed class ByteTokenizer
         throw new ArgumentOutOfRangeException(nameof(id), id, "not a special token with text");
     }
 
-    static int MatchSpecial(string text, int at)
+    static string BuildJson()
     {
-        if (text[at] != '<' && text[at] != 'A' && text[at] != '.') return -1;
-        foreach (var (id, special) in Specials)
-            if (string.CompareOrdinal(text, at, special, 0, special.Length) == 0) return id;
-        return -1;
+        var vocab = new JsonObject();
+        var characters = ByteCharacters();
+        for (int b = 0; b < 256; b++) vocab[characters[b].ToString()] = b;
+        var added = new JsonArray();
+        foreach (var (id, text, special) in new[] { (Pad, PadText, true), (Bos, BosText, true), (Eos, EosText, true) }
+                     .Concat(Specials.OrderBy(s => s.Id).Select(s => (s.Id, s.Text, false))))
+        {
+            added.Add(new JsonObject
+            {
+                ["id"] = id,
+                ["content"] = text,
+                ["single_word"] = false,
+                ["lstrip"] = false,
+                ["rstrip"] = false,
+                ["normalized"] = false,
+                ["special"] = special,
+            });
+        }
+        JsonObject ByteLevel() => new() { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = false, ["use_regex"] = false };
+        JsonObject Special() => new() { ["SpecialToken"] = new JsonObject { ["id"] = BosText, ["type_id"] = 0 } };
+        JsonObject Sequence(string id, int typeId) => new() { ["Sequence"] = new JsonObject { ["id"] = id, ["type_id"] = typeId } };
+        var json = new JsonObject
+        {
+            ["version"] = "1.0",
+            ["truncation"] = null,
+            ["padding"] = null,
+            ["added_tokens"] = added,
+            ["normalizer"] = null,
+            ["pre_tokenizer"] = ByteLevel(),
+            ["post_processor"] = new JsonObject
+            {
+                ["type"] = "TemplateProcessing",
+                ["single"] = new JsonArray(Special(), Sequence("A", 0)),
+                ["pair"] = new JsonArray(Special(), Sequence("A", 0), Special(), Sequence("B", 1)),
+                ["special_tokens"] = new JsonObject
+                {
+                    [BosText] = new JsonObject { ["id"] = BosText, ["ids"] = new JsonArray(Bos), ["tokens"] = new JsonArray(BosText) },
+                },
+            },
+            ["decoder"] = ByteLevel(),
+            ["model"] = new JsonObject
+            {
+                ["type"] = "BPE",
+                ["dropout"] = null,
+                ["unk_token"] = null,
+                ["continuing_subword_prefix"] = null,
+                ["end_of_word_suffix"] = null,
+                ["fuse_unk"] = false,
+                ["byte_fallback"] = false,
+                ["vocab"] = vocab,
+                ["merges"] = new JsonArray(),
+            },
+        };
+        return json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
-    static void AddBytes(List<int> ids, ReadOnlySpan<char> text)
+    /// <summary>GPT-2's reversible map from bytes to printable characters, which byte-level BPE vocabularies use.</summary>
+    static char[] ByteCharacters()
     {
-        if (text.IsEmpty) return;
-        foreach (byte b in Encoding.UTF8.GetBytes(text.ToArray())) ids.Add(b);
-    }
-
-    static void Flush(StringBuilder text, List<byte> bytes)
-    {
-        if (bytes.Count == 0) return;
-        text.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-        bytes.Clear();
+        var printable = Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range('¡', '¬' - '¡' + 1)).Concat(Enumerable.Range('®', 'ÿ' - '®' + 1)).ToHashSet();
+        var map = new char[256];
+        int next = 256;
+        for (int b = 0; b < 256; b++) map[b] = printable.Contains(b) ? (char)b : (char)next++;
+        return map;
     }
 }

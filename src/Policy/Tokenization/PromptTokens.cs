@@ -2,13 +2,18 @@ using Pipeline.Tasks;
 
 namespace Pipeline.Policy.Tokenization;
 
-/// <summary>How prompts and completions become token sequences: BOS, R1-Zero's template around the question;
-/// the completion followed by EOS.</summary>
-public static class PromptTokens
+/// <summary>How prompts and completions become token sequences for a policy: R1-Zero's template around the question,
+/// framed as the tokenizer's post-processor says (bos first for Llama); the completion followed by eos.</summary>
+public sealed class PromptTokens(PolicyTokenizer tokenizer, int eos)
 {
-    public static int[] ForQuestion(string question) => ForRenderedPrompt(PromptTemplate.Render(question));
+    /// <summary>Pipeline's byte tokenizer with its eos.</summary>
+    public static PromptTokens Bytes { get; } = new(ByteTokenizer.Instance, ByteTokenizer.Eos);
 
-    public static int[] ForRenderedPrompt(string prompt) => [ByteTokenizer.Bos, .. ByteTokenizer.Instance.Encode(prompt)];
+    public PolicyTokenizer Tokenizer => tokenizer;
 
-    public static int[] ForCompletion(string completion) => [.. ByteTokenizer.Instance.Encode(completion), ByteTokenizer.Eos];
+    public int[] ForQuestion(string question) => ForRenderedPrompt(PromptTemplate.Render(question));
+
+    public int[] ForRenderedPrompt(string prompt) => tokenizer.EncodeWithSpecialTokens(prompt);
+
+    public int[] ForCompletion(string completion) => [.. tokenizer.Encode(completion), eos];
 }

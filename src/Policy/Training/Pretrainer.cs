@@ -41,8 +41,8 @@ public sealed class Pretrainer(PretrainOptions options)
             double lr = LearningRateAt(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             var problems = Enumerable.Range(0, options.BatchSize).Select(_ => task.NextTraining(random)).ToArray();
-            var prompts = problems.Select(p => PromptTokens.ForQuestion(p.Question)).ToArray();
-            var completions = problems.Select(p => PromptTokens.ForCompletion(corpus(p, random))).ToArray();
+            var prompts = problems.Select(p => policy.Prompts.ForQuestion(p.Question)).ToArray();
+            var completions = problems.Select(p => policy.Prompts.ForCompletion(corpus(p, random))).ToArray();
             double loss = Step(policy, optimizer, prompts, completions);
             _losses.Add(loss);
             tokens += prompts.Sum(p => p.Length) + completions.Sum(c => c.Length);
@@ -54,7 +54,7 @@ public sealed class Pretrainer(PretrainOptions options)
 
     double Step(CausalLm policy, optim.Optimizer optimizer, int[][] prompts, int[][] completions)
     {
-        using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadTokenId);
+        using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadId, policy.Device);
         return TrainStep(policy, optimizer, layout, options.MaxGradNorm);
     }
 

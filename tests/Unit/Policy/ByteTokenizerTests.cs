@@ -7,7 +7,7 @@ namespace Pipeline.Tests.Unit.Policy;
 
 public sealed class ByteTokenizerTests
 {
-    static readonly ByteTokenizer Tokenizer = ByteTokenizer.Instance;
+    static readonly PolicyTokenizer Tokenizer = ByteTokenizer.Instance;
 
     static int[] Bytes(string text) => Encoding.UTF8.GetBytes(text).Select(b => (int)b).ToArray();
 
@@ -92,8 +92,8 @@ public sealed class ByteTokenizerTests
     {
         int[] expected = [Bos, Preamble, '1', '2', '+', '7', AssistantTurn];
 
-        Assert.Equal(expected, PromptTokens.ForQuestion("12+7"));
-        Assert.Equal(expected, PromptTokens.ForRenderedPrompt(PromptTemplate.Render("12+7")));
+        Assert.Equal(expected, PromptTokens.Bytes.ForQuestion("12+7"));
+        Assert.Equal(expected, PromptTokens.Bytes.ForRenderedPrompt(PromptTemplate.Render("12+7")));
         Assert.Equal(PromptTemplate.Render("12+7"), Tokenizer.Decode(expected));
     }
 
@@ -107,8 +107,8 @@ public sealed class ByteTokenizerTests
     [Fact]
     public void A_completion_ends_in_eos()
     {
-        Assert.Equal([AnswerOpen, '5', AnswerClose, Eos], PromptTokens.ForCompletion("<answer>5</answer>"));
-        Assert.Equal([Eos], PromptTokens.ForCompletion(""));
+        Assert.Equal([AnswerOpen, '5', AnswerClose, Eos], PromptTokens.Bytes.ForCompletion("<answer>5</answer>"));
+        Assert.Equal([Eos], PromptTokens.Bytes.ForCompletion(""));
     }
 
     [Fact]

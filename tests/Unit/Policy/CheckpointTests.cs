@@ -102,12 +102,14 @@ public sealed class CheckpointTests
         Assert.Equal(
             new[]
             {
-                "bos_token_id", "eos_token_id", "hidden_size", "intermediate_size", "max_position_embeddings", "model_type",
-                "num_attention_heads", "num_hidden_layers", "pad_token_id", "rms_norm_eps", "rope_theta",
-                "tie_word_embeddings", "vocab_size",
+                "architectures", "attention_bias", "bos_token_id", "eos_token_id", "head_dim", "hidden_act", "hidden_size",
+                "intermediate_size", "max_position_embeddings", "mlp_bias", "model_type", "num_attention_heads",
+                "num_hidden_layers", "num_key_value_heads", "pad_token_id", "rms_norm_eps", "rope_scaling", "rope_theta",
+                "tie_word_embeddings", "torch_dtype", "vocab_size",
             },
             root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("llama", root.GetProperty("model_type").GetString());
+        Assert.Equal("LlamaForCausalLM", root.GetProperty("architectures")[0].GetString());
         Assert.Equal(265, root.GetProperty("vocab_size").GetInt32());
         Assert.Equal(32, root.GetProperty("hidden_size").GetInt32());
         Assert.Equal(64, root.GetProperty("intermediate_size").GetInt32());
@@ -136,7 +138,7 @@ public sealed class CheckpointTests
         var sha = Checkpoint.Save(second, directory);
 
         Assert.Equal(new[] { "ckpt" }, Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
-        Assert.Equal(new[] { "config.json", "model.safetensors" }, Directory.GetFiles(directory).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "config.json", "generation_config.json", "model.safetensors", "tokenizer.json" }, Directory.GetFiles(directory).Select(Path.GetFileName).Order());
         using var loaded = Checkpoint.Load(directory, sha);
         Assert.True(TinyPolicy.Identical(SomeLogits(second), SomeLogits(loaded)));
         Assert.False(TinyPolicy.Identical(SomeLogits(first), SomeLogits(loaded)));

@@ -62,7 +62,7 @@ public sealed class ModelTests
         manual_seed(1);
         var x = randn(2, 3, 4, 8); // (B, H, T, D)
 
-        var (cos, sin) = rotary.At(zeros(2, 4, dtype: int64));
+        var (cos, sin) = rotary.At(zeros(2, 4, dtype: int64), float32);
 
         Assert.Equal([2L, 1, 4, 8], cos.shape);
         Assert.True(TinyPolicy.Identical(cos, ones(2, 1, 4, 8)));
@@ -78,7 +78,7 @@ public sealed class ModelTests
         // Head dim 4: inverse frequencies 10000^(−0/4) = 1 and 10000^(−2/4) = 0.01; dims (0, 2) and (1, 3) are pairs.
         var x = tensor(new[] { 1f, 2f, 3f, 4f }, [1, 1, 1, 4]);
 
-        var (cos, sin) = rotary.At(ones(1, 1, dtype: int64));
+        var (cos, sin) = rotary.At(ones(1, 1, dtype: int64), float32);
         var y = RotaryTables.Apply(x, cos, sin).data<float>().ToArray();
 
         // (x0, x2) rotated by 1 rad, (x1, x3) by 0.01 rad: y0 = x0 cos − x2 sin, y2 = x2 cos + x0 sin.

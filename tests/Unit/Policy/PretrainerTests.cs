@@ -28,7 +28,7 @@ public sealed class PretrainerTests
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadTokenId);
+        using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadId);
         var logProbs = SequenceLogProbs.Compute(policy, layout);
         return (-(logProbs * layout.CompletionMask).sum() / layout.CompletionMask.sum()).item<float>();
     }
@@ -54,8 +54,8 @@ public sealed class PretrainerTests
         using var trained = new Pretrainer(options).Train(task, corpus.Sample, reports.Add);
 
         var random = new Random(17);
-        var prompts = task.HeldOut.Select(p => PromptTokens.ForQuestion(p.Question)).ToArray();
-        var completions = task.HeldOut.Select(p => PromptTokens.ForCompletion(corpus.Sample(p, random))).ToArray();
+        var prompts = task.HeldOut.Select(p => PromptTokens.Bytes.ForQuestion(p.Question)).ToArray();
+        var completions = task.HeldOut.Select(p => PromptTokens.Bytes.ForCompletion(corpus.Sample(p, random))).ToArray();
         double before = Loss(initial, prompts, completions), after = Loss(trained, prompts, completions);
 
         // An untrained policy is near uniform over 265 tokens: loss ≈ ln 265 ≈ 5.58.

@@ -1,6 +1,8 @@
+using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Sampling;
 using Pipeline.Policy.Tokenization;
+using Pipeline.Tests.Unit.Policy.HuggingFace;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Unit.Policy;
@@ -11,9 +13,9 @@ public sealed class SamplerTests
     // Prompts of different lengths, so the batch is left-padded: 6, 2 and 10 tokens.
     static readonly int[][] Prompts =
     [
-        PromptTokens.ForQuestion("1+2"),
+        PromptTokens.Bytes.ForQuestion("1+2"),
         [ByteTokenizer.Bos, 'x'],
-        PromptTokens.ForQuestion("123+456"),
+        PromptTokens.Bytes.ForQuestion("123+456"),
     ];
 
     static IReadOnlyList<SampledSequence> Flatten(IReadOnlyList<IReadOnlyList<SampledSequence>> groups) =>
@@ -82,7 +84,7 @@ public sealed class SamplerTests
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var layout = TokenLayout.Build(prompts, samples.Select(s => s.Tokens).ToArray(), policy.Config.PadTokenId);
+        using var layout = TokenLayout.Build(prompts, samples.Select(s => s.Tokens).ToArray(), policy.Config.PadId);
         var recomputed = SequenceLogProbs.Compute(policy, layout, temperature).data<float>().ToArray();
 
         for (int r = 0; r < samples.Count; r++)
@@ -204,19 +206,23 @@ public sealed class SamplerTests
     }
 
     [Fact]
-    public void A_stop_sequence_ends_the_completion_right_after_it_and_is_kept()
+    public void A_stop_text_ends_the_completion_at_the_token_that_completes_it_and_is_kept()
     {
-        using var policy = TinyPolicy.Create(seed: 7);
+        // stories260K greedily writes "Once upon a time, there was a little girl named Lily." from bos; "girl" may be
+        // spelled by one token or several, and "e g" straddles a token boundary.
+        using var policy = Checkpoint.Load(Stories260K.Directory);
         var sampler = new Sampler(policy);
-        var free = sampler.Sample([Prompts[0]], 1, new SamplingParameters(Temperature: 0f, MaxTokens: 12), TinyPolicy.Seeds(1))[0][0];
-        Assert.Equal(12, free.Tokens.Length);
-        // The first place where the two tokens at positions 3 and 4 occur is where greedy decoding must now stop.
-        int[] stop = free.Tokens[3..5];
-        int end = Enumerable.Range(1, 11).First(i => free.Tokens[(i - 1)..(i + 1)].SequenceEqual(stop)) + 1;
+        var free = sampler.Sample([[Stories260K.Bos]], 1, new SamplingParameters(Temperature: 0f, MaxTokens: 16), TinyPolicy.Seeds(1))[0][0];
 
-        var stopped = sampler.Sample([Prompts[0]], 1, new SamplingParameters(Temperature: 0f, MaxTokens: 12) { StopSequences = [stop] }, TinyPolicy.Seeds(1))[0][0];
+        foreach (var stop in new[] { "little girl", "e g", "Lily." })
+        {
+            int end = Enumerable.Range(1, free.Tokens.Length).First(i => policy.Tokenizer.Decode(free.Tokens[..i]).Contains(stop));
 
-        Assert.Equal(free.Tokens[..end], stopped.Tokens);
-        Assert.Equal("stop", stopped.FinishReason);
+            var stopped = sampler.Sample([[Stories260K.Bos]], 1, new SamplingParameters(Temperature: 0f, MaxTokens: 16) { StopSequences = ["never", stop] }, TinyPolicy.Seeds(1))[0][0];
+
+            Assert.Equal(free.Tokens[..end], stopped.Tokens);
+            Assert.Equal("stop", stopped.FinishReason);
+            Assert.Contains(stop, policy.Tokenizer.Decode(stopped.Tokens));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 using Pipeline.Rollout;
 using Pipeline.Tests.Data;
@@ -20,7 +21,7 @@ public sealed class PolicyCacheTests : IDisposable
         var sha256 = Checkpoint.Save(policy, written);
         var published = _folder.File("published");
         var location = new PolicyLocation(Guid.NewGuid(), 1, CheckpointUris.FromPath(published), sha256);
-        using var cache = new PolicyCache(Options.Create(new RolloutOptions()), NullLogger<PolicyCache>.Instance);
+        using var cache = new PolicyCache(Options.Create(new RolloutOptions()), Options.Create(new PolicyOptions()), NullLogger<PolicyCache>.Instance);
 
         Assert.Throws<FileNotFoundException>(() => cache.Get(location));
 

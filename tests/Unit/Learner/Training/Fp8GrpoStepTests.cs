@@ -38,8 +38,8 @@ public sealed class Fp8GrpoStepTests
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var prompts = completions.Select(_ => PromptTokens.ForRenderedPrompt(prompt)).ToArray();
-        using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadTokenId);
+        var prompts = completions.Select(_ => PromptTokens.Bytes.ForRenderedPrompt(prompt)).ToArray();
+        using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadId);
         var logProbs = SequenceLogProbs.Compute(policy, layout);
         return completions.Select((c, i) => logProbs[i].narrow(0, 0, c.Length).data<float>().ToArray()).ToArray();
     }

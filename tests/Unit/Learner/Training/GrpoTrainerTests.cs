@@ -109,7 +109,7 @@ public sealed class GrpoTrainerTests
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var completions = samples.Select(s => s.Tokens).ToArray();
-        using var layout = TokenLayout.Build(completions.Select(_ => PromptTokens.ForRenderedPrompt(Prompt)).ToArray(), completions, policy.Config.PadTokenId);
+        using var layout = TokenLayout.Build(completions.Select(_ => PromptTokens.Bytes.ForRenderedPrompt(Prompt)).ToArray(), completions, policy.Config.PadId);
         var logProbs = SequenceLogProbs.Compute(policy, layout);                             // (B, Lc)
         return Group(Prompt, samples.Select((s, i) =>
             new Sample(i, s.Tokens, logProbs[i].narrow(0, 0, s.Tokens.Length).data<float>().ToArray(), s.Reward)).ToArray());

@@ -21,7 +21,7 @@ public sealed class TrainingBatchTests
         var group = Group("1+1", InOrder((3, 1.0), (6, 1.0), (10, 1.0)));
 
         var rewards = TrainingBatch.Rewards(group, options, maxTokens: 8);
-        var batch = TrainingBatch.Build([group], options, maxTokens: 8);
+        var batch = TrainingBatch.Build([group], options, maxTokens: 8, PromptTokens.Bytes);
 
         Assert.Equal([1.0, 0.5, 0.0], rewards);
         Assert.Equal(1, batch.GroupsUsed);
@@ -43,12 +43,12 @@ public sealed class TrainingBatchTests
             Group("c", InOrder((1, 0.0), (2, 0.0), (4, 1.0))),
         };
 
-        var batch = TrainingBatch.Build(groups, new GrpoOptions(), maxTokens: 8);
+        var batch = TrainingBatch.Build(groups, new GrpoOptions(), maxTokens: 8, PromptTokens.Bytes);
 
         Assert.Equal((2, 1), (batch.GroupsUsed, batch.GroupsDropped));
         Assert.False(batch.IsEmpty);
-        var a = PromptTokens.ForRenderedPrompt("a");
-        var c = PromptTokens.ForRenderedPrompt("c");
+        var a = PromptTokens.Bytes.ForRenderedPrompt("a");
+        var c = PromptTokens.Bytes.ForRenderedPrompt("c");
         Assert.Equal([a, a, c, c, c], batch.Prompts);
         Assert.Equal([Tokens(2), Tokens(3), Tokens(1), Tokens(2), Tokens(4)], batch.Completions);
         Assert.Equal([LogProbs(2), LogProbs(3), LogProbs(1), LogProbs(2), LogProbs(4)], batch.BehaviourLogProbs);
@@ -69,7 +69,7 @@ public sealed class TrainingBatchTests
         var group = Group("q", samples, scoreOrder: [2, 0, 1]);
 
         var rewards = TrainingBatch.Rewards(group, new GrpoOptions(), maxTokens: 8);
-        var batch = TrainingBatch.Build([group], new GrpoOptions(), maxTokens: 8);
+        var batch = TrainingBatch.Build([group], new GrpoOptions(), maxTokens: 8, PromptTokens.Bytes);
 
         Assert.Equal([0.0, 1.0, 0.0], rewards);
         Assert.Equal([Tokens(1), Tokens(2), Tokens(3)], batch.Completions);
@@ -83,7 +83,7 @@ public sealed class TrainingBatchTests
         // [1, 1] → exact zeros; [1, 0] → ±0.7070067953 as above
         var groups = new[] { Group("a", InOrder((1, 1.0), (1, 1.0))), Group("b", InOrder((1, 1.0), (1, 0.0))) };
 
-        var batch = TrainingBatch.Build(groups, new GrpoOptions { DynamicSampling = false }, maxTokens: 8);
+        var batch = TrainingBatch.Build(groups, new GrpoOptions { DynamicSampling = false }, maxTokens: 8, PromptTokens.Bytes);
 
         Assert.Equal((2, 0), (batch.GroupsUsed, batch.GroupsDropped));
         AssertClose([0f, 0f, 0.7070067953f, -0.7070067953f], batch.Advantages);
@@ -96,7 +96,7 @@ public sealed class TrainingBatchTests
         // had the dropped [1, 1] counted, [1, 0, 1, 1] would give std 0.5 and ±0.5 / 0.5001 = ±0.9998000400
         var groups = new[] { Group("a", InOrder((1, 1.0), (1, 0.0))), Group("b", InOrder((1, 1.0), (1, 1.0))) };
 
-        var batch = TrainingBatch.Build(groups, new GrpoOptions { AdvantageScale = AdvantageScale.Batch }, maxTokens: 8);
+        var batch = TrainingBatch.Build(groups, new GrpoOptions { AdvantageScale = AdvantageScale.Batch }, maxTokens: 8, PromptTokens.Bytes);
 
         AssertClose([0.7070067953f, -0.7070067953f], batch.Advantages);
     }
@@ -116,7 +116,7 @@ public sealed class TrainingBatchTests
         };
         var options = new GrpoOptions { AdvantageScale = scale, DynamicSampling = dynamicSampling, OverlongBuffer = 4 };
 
-        var batch = TrainingBatch.Build(groups, options, maxTokens: 8);
+        var batch = TrainingBatch.Build(groups, options, maxTokens: 8, PromptTokens.Bytes);
         var byGroup = TrainingBatch.AdvantagesByGroup(groups, options, maxTokens: 8);
 
         Assert.Equal(groups.Length, byGroup.Count);
@@ -129,7 +129,7 @@ public sealed class TrainingBatchTests
     {
         var groups = new[] { Group("a", InOrder((1, 1.0), (2, 1.0))), Group("b", InOrder((1, 0.0), (3, 0.0))) };
 
-        var batch = TrainingBatch.Build(groups, new GrpoOptions(), maxTokens: 8);
+        var batch = TrainingBatch.Build(groups, new GrpoOptions(), maxTokens: 8, PromptTokens.Bytes);
 
         Assert.True(batch.IsEmpty);
         Assert.Equal((0, 2), (batch.GroupsUsed, batch.GroupsDropped));
