@@ -72,7 +72,7 @@ public sealed class GrpoTrainer : IDisposable
             GroupsDropped = batch.GroupsDropped,
             Dropped = batch.Dropped,
             Rewards = rewards,
-            Lengths = CompletionLengths.Of(groups, text => PromptTokens.ForRenderedPrompt(text).Length),
+            Lengths = CompletionLengths.Of(groups, text => _policy.Prompts.ForRenderedPrompt(text).Length),
         };
         if (batch.IsEmpty) return result with { Seconds = clock.Elapsed.TotalSeconds };
 
