@@ -29,21 +29,21 @@ public static class DemoCommand
         var clock = Stopwatch.StartNew();
         var configuration = context.Configuration;
         var runConfig = RunSettings.From(configuration);
-        var corpusOptions = OptionsBinding.Bind<CorpusOptions>(configuration, CorpusOptions.Section);
         var task = TaskSources.For(runConfig);
+        var corpus = PretrainingCorpus.For(task, configuration);
         double pretrainSeconds = 0;
         if (!Checkpoint.Exists(runConfig.Run.BasePolicy))
         {
             context.Note($"No base policy at {runConfig.Run.BasePolicy}: building one first.");
             pretrainSeconds = clock.Elapsed.TotalSeconds;
             await BasePolicyTraining.RunAsync(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
-                task, corpusOptions, runConfig.Run.BasePolicy, context.Cancellation);
+                task, corpus, runConfig.Run.BasePolicy, context.Cancellation);
             pretrainSeconds = clock.Elapsed.TotalSeconds - pretrainSeconds;
         }
 
         using var services = CommandServices.Build(configuration);
         var evaluator = services.GetRequiredService<PolicyEvaluator>();
-        var corpusAccuracy = CorpusAccuracy.Measure(task, corpusOptions, services.GetRequiredService<CompletionScorerRouter>());
+        var corpusAccuracy = CorpusAccuracy.Measure(task, corpus, services.GetRequiredService<CompletionScorerRouter>());
         PolicyScore before;
         using (var basePolicy = Checkpoint.Load(runConfig.Run.BasePolicy))
             before = ProgressDisplay.Evaluate(evaluator, basePolicy, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "base policy, held-out");

@@ -17,15 +17,15 @@ public static class PretrainCommand
     {
         var output = new Option<DirectoryInfo?>("--out") { Description = "Checkpoint directory to write (default: the Run:BasePolicy setting)." };
         var precision = new Option<LinearPrecision?>("--precision") { Description = "fp32 or fp8: the decoder's linear-layer GEMMs with DeepSeek-V3's FP8 recipe (default: the Pretrain:Precision setting)." };
-        return PipelineCommand.Create("pretrain", "Train a base policy on the task's synthetic corpus (settings: Pretrain, Corpus, Task). " +
+        return PipelineCommand.Create("pretrain", "Train a base policy on the task's synthetic corpus (settings: Pretrain, Corpus or CountdownCorpus, Task or Countdown). " +
             "Prints the checkpoint's directory and SHA-256 on standard output.", [output, precision], async context =>
         {
             var runConfig = RunSettings.From(context.Configuration);
             var options = OptionsBinding.Bind<PretrainOptions>(context.Configuration, PretrainOptions.Section);
             if (context.Get(precision) is { } chosen) options.Precision = chosen;
-            var corpus = OptionsBinding.Bind<CorpusOptions>(context.Configuration, CorpusOptions.Section);
+            var task = TaskSources.For(runConfig);
             var directory = context.Get(output)?.FullName ?? runConfig.Run.BasePolicy;
-            var summary = await BasePolicyTraining.RunAsync(options, TaskSources.For(runConfig), corpus, directory, context.Cancellation);
+            var summary = await BasePolicyTraining.RunAsync(options, task, PretrainingCorpus.For(task, context.Configuration), directory, context.Cancellation);
             context.Out.WriteLine($"{summary.Checkpoint}  sha256 {summary.Sha256}  {summary.Steps} steps, final loss {summary.FinalLoss:F3}");
             await context.WriteJsonAsync(summary);
             return ExitCodes.Success;

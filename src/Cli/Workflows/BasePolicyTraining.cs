@@ -2,8 +2,6 @@ using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Training;
 using Pipeline.Tasks;
-using Pipeline.Tasks.Arithmetic;
-using Pipeline.Tasks.Countdown;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Workflows;
@@ -14,13 +12,10 @@ public sealed record PretrainSummary(int Steps, double FinalLoss, double Seconds
 /// <summary>Builds the base policy: next-token training on the task's synthetic corpus, with a progress bar.</summary>
 public static class BasePolicyTraining
 {
-    public static async Task<PretrainSummary> RunAsync(PretrainOptions options, ITaskSource task, CorpusOptions corpusOptions,
+    /// <param name="corpus">the task's corpus (<see cref="PretrainingCorpus.For"/>)</param>
+    public static async Task<PretrainSummary> RunAsync(PretrainOptions options, ITaskSource task, Func<Problem, Random, string> corpus,
         string directory, CancellationToken cancellation)
     {
-        // The corpus writes worked solutions of arithmetic questions; Countdown's corpus of search traces is not built yet.
-        if (task is CountdownTask)
-            throw new ArgumentException("there is no pretraining corpus for Run:Task=countdown yet: start a Countdown run from a base policy you have");
-        var corpus = new ArithmeticCorpus(corpusOptions);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double lastLoss = double.NaN;
         CausalLm? policy = null;
@@ -29,7 +24,7 @@ public static class BasePolicyTraining
             .StartAsync(async context =>
             {
                 var bar = context.AddTask("pretraining the base policy", maxValue: options.Steps);
-                policy = await Task.Run(() => new Pretrainer(options).Train(task, corpus.Sample, p =>
+                policy = await Task.Run(() => new Pretrainer(options).Train(task, corpus, p =>
                 {
                     lastLoss = p.Loss;
                     bar.Value = p.Step;

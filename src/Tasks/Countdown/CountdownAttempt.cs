@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace Pipeline.Tasks.Countdown;
+
+/// <summary>One try at a Countdown puzzle as a search trace writes it: the numbers combined two at a time until one
+/// value is left, every step written out ("25*7=175"), and the whole as one expression ("25*7-3"). Every
+/// intermediate value is a positive whole number, as in <see cref="CountdownGenerator"/>: subtraction takes the
+/// smaller from the larger, division only where it divides exactly.</summary>
+public sealed record CountdownAttempt(IReadOnlyList<string> Steps, long Value, string Expression)
+{
+    const string Operations = "+-*/";
+
+    /// <summary>A random try over all of <paramref name="numbers"/>, each used once: deterministic for a given
+    /// <paramref name="random"/> state.</summary>
+    public static CountdownAttempt Random(IReadOnlyList<int> numbers, Random random)
+    {
+        var pool = numbers.Select(n => new Term(n, Invariant(n), Precedence.Atom)).ToList();
+        var steps = new List<string>();
+        while (pool.Count > 1)
+        {
+            var left = Take(pool, random);
+            var right = Take(pool, random);
+            var (term, step) = Apply(left, right, random);
+            steps.Add(step);
+            pool.Add(term);
+        }
+        return new CountdownAttempt(steps, pool[0].Value, pool[0].Text);
+    }
+
+    static Term Take(List<Term> pool, Random random)
+    {
+        int i = random.Next(pool.Count);
+        var term = pool[i];
+        pool.RemoveAt(i);
+        return term;
+    }
+
+    /// <summary>A random operation that keeps the result a positive whole number ('+' and '×' always do).</summary>
+    static (Term Term, string Step) Apply(Term a, Term b, Random random)
+    {
+        int start = random.Next(Operations.Length);
+        for (int k = 0; k < Operations.Length; k++)
+        {
+            char op = Operations[(start + k) % Operations.Length];
+            var (larger, smaller) = a.Value >= b.Value ? (a, b) : (b, a);
+            (Term Left, Term Right, long Value)? chosen = op switch
+            {
+                '+' => (a, b, checked(a.Value + b.Value)),
+                '*' => (a, b, checked(a.Value * b.Value)),
+                '-' when larger.Value > smaller.Value => (larger, smaller, larger.Value - smaller.Value),
+                '/' when smaller.Value > 0 && larger.Value % smaller.Value == 0 && smaller.Value != 1 => (larger, smaller, larger.Value / smaller.Value),
+                _ => null,
+            };
+            if (chosen is not { } c) continue;
+            string step = $"{Invariant(c.Left.Value)}{op}{Invariant(c.Right.Value)}={Invariant(c.Value)}";
+            return (Join(c.Left, op, c.Right, c.Value), step);
+        }
+        throw new InvalidOperationException("unreachable: addition always applies");
+    }
+
+    /// <summary>The fewest parentheses that keep the meaning (see <see cref="CountdownGenerator"/>).</summary>
+    static Term Join(Term left, char op, Term right, long value)
+    {
+        var precedence = op is '+' or '-' ? Precedence.Sum : Precedence.Product;
+        bool wrapLeft = left.Precedence < precedence;
+        bool wrapRight = right.Precedence < precedence || (right.Precedence == precedence && op is '-' or '/');
+        string text = $"{(wrapLeft ? $"({left.Text})" : left.Text)}{op}{(wrapRight ? $"({right.Text})" : right.Text)}";
+        return new Term(value, text, precedence);
+    }
+
+    static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    enum Precedence { Sum, Product, Atom }
+
+    sealed record Term(long Value, string Text, Precedence Precedence);
+}
