@@ -15,6 +15,7 @@ var root = new RootCommand("Pipeline: GRPO reinforcement learning for small lang
     RunsCommand.Create(),
     ReplayCommand.Create(),
     BenchCommand.Create(),
+    ChaosCommand.Create(),
     DbCommand.Create(),
 };
 var parse = root.Parse(args);
