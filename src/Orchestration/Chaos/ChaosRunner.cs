@@ -23,7 +23,11 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
     static readonly TimeSpan DrainLimit = TimeSpan.FromMinutes(3);
 
     readonly Stopwatch _clock = new();
-    readonly List<ChaosFaultRecord> _injected = [];
+    readonly ConcurrentQueue<ChaosFaultRecord> _injected = new();
+
+    /// <summary>One server restart at a time: restart scripts such as infra/services.sh lock their state, and a
+    /// second restart that starts while the first (slow on a busy host) still runs would fail, not wait.</summary>
+    readonly SemaphoreSlim _serverRestarts = new(1, 1);
     readonly ConcurrentQueue<string> _problems = new();
     volatile RunSummary? _latest;
 
@@ -61,7 +65,7 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
 
         var findings = await ChaosChecks.RunAsync(configuration, runId, services.StartedIds, observer.Note, cancellation);
         var failed = _problems.Concat(findings.Failed).ToArray();
-        var report = ChaosReport.From(options.Seed, _injected, findings) with { Passed = failed.Length == 0 };
+        var report = ChaosReport.From(options.Seed, _injected.OrderBy(f => f.AtSeconds).ToArray(), findings) with { Passed = failed.Length == 0 };
         return new ChaosResult(runId, report, failed);
     }
 
@@ -79,8 +83,13 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
                 observer.Note($"the run ended ({latest.Run.Status.ToString().ToLowerInvariant()}) before the fault planned at {fault.AtSeconds:0.0} s: the rest of the plan is skipped");
                 break;
             }
-            var record = new ChaosFaultRecord(Math.Round(_clock.Elapsed.TotalSeconds, 1), fault.Kind, fault.Target);
-            _injected.Add(record);
+            if (fault.Kind is ChaosFault.BrokerRestart or ChaosFault.DatabaseRestart)
+            {
+                comebacks.Add(RestartServerAsync(fault, cancellation));
+                continue;
+            }
+            var record = new ChaosFaultRecord(Now, fault.Kind, fault.Target);
+            _injected.Enqueue(record);
             switch (fault.Kind)
             {
                 case ChaosFault.Kill:
@@ -102,12 +111,6 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
                         observer.Fault(Now, record, "continued (SIGCONT)");
                     }, cancellation));
                     break;
-                case ChaosFault.BrokerRestart:
-                case ChaosFault.DatabaseRestart:
-                    var command = fault.Kind == ChaosFault.BrokerRestart ? options.BrokerRestart! : options.DatabaseRestart!;
-                    observer.Fault(record.AtSeconds, record, $"restarting: {command}");
-                    comebacks.Add(RestartServerAsync(record, command, cancellation));
-                    break;
                 default:
                     throw new InvalidOperationException($"unknown fault kind {fault.Kind}");
             }
@@ -121,7 +124,26 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
         await action();
     }
 
-    async Task RestartServerAsync(ChaosFaultRecord record, string command, CancellationToken cancellation)
+    /// <summary>Runs the broker's or the database's restart command once the previous server restart has finished; the
+    /// fault is recorded when its command starts.</summary>
+    async Task RestartServerAsync(ChaosFault fault, CancellationToken cancellation)
+    {
+        var command = fault.Kind == ChaosFault.BrokerRestart ? options.BrokerRestart! : options.DatabaseRestart!;
+        await _serverRestarts.WaitAsync(cancellation);
+        try
+        {
+            var record = new ChaosFaultRecord(Now, fault.Kind, fault.Target);
+            _injected.Enqueue(record);
+            observer.Fault(record.AtSeconds, record, $"restarting: {command}");
+            await RunCommandAsync(record, command, cancellation);
+        }
+        finally
+        {
+            _serverRestarts.Release();
+        }
+    }
+
+    async Task RunCommandAsync(ChaosFaultRecord record, string command, CancellationToken cancellation)
     {
         var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
