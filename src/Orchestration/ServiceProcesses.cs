@@ -4,13 +4,25 @@ namespace Pipeline.Orchestration;
 
 /// <summary>Starts the learner, rollout and verifier executables as separate OS processes, with the given settings in
 /// their environment; kills them all on dispose. The executables are the ones that ship beside this program unless
-/// <paramref name="binDirectory"/> names another build. Each process is known by its name (<c>learner-0</c>,
-/// <c>rollout-1</c>, …) and writes to one log file of that name, which a restarted instance appends to.</summary>
-public sealed class ServiceProcesses(string logDirectory, IReadOnlyDictionary<string, string> environment, string? binDirectory = null)
-    : IDisposable
+/// the constructor's <c>binDirectory</c> names another build. Each process is known by its name (<c>learner-0</c>,
+/// <c>rollout-1</c>, …) and writes to one log file of that name, which a restarted instance appends to. The processes
+/// are also killed when this program exits without disposing this (on Ctrl-C a command has only a moment before the
+/// program ends), so that none is left running without its parent.</summary>
+public sealed class ServiceProcesses : IDisposable
 {
     readonly Dictionary<string, (string Service, Process Process)> _running = [];
     readonly List<int> _started = [];
+    readonly string _logDirectory;
+    readonly IReadOnlyDictionary<string, string> _environment;
+    readonly string? _binDirectory;
+
+    public ServiceProcesses(string logDirectory, IReadOnlyDictionary<string, string> environment, string? binDirectory = null)
+    {
+        _logDirectory = logDirectory;
+        _environment = environment;
+        _binDirectory = binDirectory;
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
+    }
 
     public IReadOnlyList<Process> Processes => _running.Values.Select(r => r.Process).ToArray();
 
@@ -18,7 +30,7 @@ public sealed class ServiceProcesses(string logDirectory, IReadOnlyDictionary<st
     public IReadOnlyList<int> StartedIds => _started.ToArray();
 
     /// <summary>The log file of one process.</summary>
-    public string LogOf(string name) => Path.Combine(logDirectory, $"{name}.log");
+    public string LogOf(string name) => Path.Combine(_logDirectory, $"{name}.log");
 
     /// <summary>The name <see cref="Start"/> gives an instance: <c>learner-0</c>, <c>rollout-1</c>.</summary>
     public static string NameOf(string service, int instance) => $"{service.ToLowerInvariant()}-{instance}";
@@ -26,20 +38,23 @@ public sealed class ServiceProcesses(string logDirectory, IReadOnlyDictionary<st
     /// <param name="service">Learner, Rollout or Verifier</param>
     public Process Start(string service, int instance = 0)
     {
-        var dll = Path.Combine(binDirectory ?? AppContext.BaseDirectory, $"Pipeline.{service}.dll");
+        var dll = Path.Combine(_binDirectory ?? AppContext.BaseDirectory, $"Pipeline.{service}.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"the {service} service is not built in {Path.GetDirectoryName(dll)} ({dll})");
-        Directory.CreateDirectory(logDirectory);
+        Directory.CreateDirectory(_logDirectory);
         var name = NameOf(service, instance);
         var start = new ProcessStartInfo("bash") { UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec dotnet \"$0\" >>\"$1\" 2>&1");
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add(LogOf(name));
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        foreach (var (key, value) in _environment) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {service}");
-        if (_running.Remove(name, out var previous)) previous.Process.Dispose();
-        _running[name] = (service, process);
-        _started.Add(process.Id);
+        lock (_running)
+        {
+            if (_running.Remove(name, out var previous)) previous.Process.Dispose();
+            _running[name] = (service, process);
+            _started.Add(process.Id);
+        }
         return process;
     }
 
@@ -109,20 +124,37 @@ public sealed class ServiceProcesses(string logDirectory, IReadOnlyDictionary<st
         await kill.WaitForExitAsync();
     }
 
+    void KillOnExit(object? sender, EventArgs e)
+    {
+        lock (_running)
+            foreach (var (_, process) in _running.Values) KillQuietly(process);
+    }
+
+    static void KillQuietly(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
     public void Dispose()
     {
-        foreach (var (_, process) in _running.Values)
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+        lock (_running)
         {
-            try
+            // All killed first, then waited for: the program may have only a moment left.
+            foreach (var (_, process) in _running.Values) KillQuietly(process);
+            foreach (var (_, process) in _running.Values)
             {
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
+                try { process.WaitForExit(10_000); }
+                catch (InvalidOperationException) { } // already gone
+                process.Dispose();
             }
-            catch (InvalidOperationException)
-            {
-                // already gone
-            }
-            process.Dispose();
         }
     }
 }
