@@ -16,6 +16,7 @@ var root = new RootCommand("Pipeline: GRPO reinforcement learning for small lang
     RunsCommand.Create(),
     ReplayCommand.Create(),
     BenchCommand.Create(),
+    ChaosCommand.Create(),
     DbCommand.Create(),
     DashboardCommand.Create(),
 };

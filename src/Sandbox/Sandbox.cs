@@ -46,7 +46,8 @@ public sealed class Sandbox : IDisposable
         _gate = new SemaphoreSlim(_options.MaxParallelRuns, _options.MaxParallelRuns);
         if (_options.UseSeccomp && SandboxSeccomp.Program() is { } filter)
         {
-            _seccompFilter = Path.Combine(Path.GetTempPath(), $"pipeline-seccomp-{Environment.ProcessId}-{Guid.NewGuid():N}.bpf");
+            RemoveStaleFilters();
+            _seccompFilter = Path.Combine(Path.GetTempPath(), $"{FilterPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.bpf");
             File.WriteAllBytes(_seccompFilter, filter);
         }
         Isolation =
@@ -60,6 +61,22 @@ public sealed class Sandbox : IDisposable
                 ? $", seccomp ({SandboxSeccomp.Denied.Count} system calls refused)"
                 : _options.UseSeccomp ? ", no seccomp filter on this architecture" : ", seccomp disabled by configuration") +
             $", wall {_options.WallSeconds} s, output {_options.MaxOutputBytes} bytes";
+    }
+
+    const string FilterPrefix = "pipeline-seccomp-";
+
+    /// <summary>Removes the filter files of verifier processes that no longer exist: one SIGKILLed cannot delete its own
+    /// (found by <c>pipeline chaos</c>), so the next sandbox on the host does, as <see cref="SandboxCgroups"/> does with
+    /// their cgroups.</summary>
+    static void RemoveStaleFilters()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.GetTempPath(), $"{FilterPrefix}*.bpf"))
+        {
+            var parts = Path.GetFileNameWithoutExtension(file)[FilterPrefix.Length..].Split('-');
+            if (parts.Length != 2 || !int.TryParse(parts[0], out var pid) || Directory.Exists($"/proc/{pid}")) continue;
+            try { File.Delete(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another user's, or just removed
+        }
     }
 
     /// <summary>A copy of the settings this sandbox runs with.</summary>

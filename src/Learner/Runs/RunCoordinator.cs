@@ -66,21 +66,7 @@ public sealed class RunCoordinator(
 
         try
         {
-            RunAdmission.Check(config, learnerOptions.Value);
-            if (!Checkpoint.Exists(settings.BasePolicy))
-                throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
-            RunAdmission.CheckFits(config, Checkpoint.ReadConfig(settings.BasePolicy));
-            await runs.SetBasePolicyAsync(run.Id, Checkpoint.Sha256Of(settings.BasePolicy), cancellationToken);
-            var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision), config, placement.Value);
-            var active = new ActiveRun(run.Id, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
-            _active[run.Id] = active;
-
-            active.Published = await publisher.PublishAsync(run.Id, 0, trainer, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);
-            // The lease was taken with the run row; renewed here in case loading and writing version 0 took a while.
-            await lease.TryHoldAsync(run.Id, cancellationToken);
-            for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
-                await dispatcher.DispatchNextAsync(active, cancellationToken);
-            _ = Task.Run(() => TrainLoopAsync(active), CancellationToken.None);
+            await BeginAsync(run.Id, config, cancellationToken);
         }
         catch (Exception e)
         {
@@ -115,6 +101,39 @@ public sealed class RunCoordinator(
         await runs.MarkFailedAsync(run.Id, reason, cancellationToken);
     }
 
+    /// <summary>A start after the run row exists: the admission checks, the base policy loaded and published as version 0,
+    /// the first batches dispatched and the training loop started. Also how a run resumes whose learner died before it
+    /// recorded version 0. The lease is renewed throughout: loading the policy and writing version 0 can take longer
+    /// than a lease on a busy host, and a standby must not take up a run that is still starting.</summary>
+    async Task BeginAsync(Guid runId, RunSettings config, CancellationToken cancellationToken)
+    {
+        var settings = config.Run;
+        using var starting = new CancellationTokenSource();
+        var keeping = lease.KeepAsync(runId, () => { }, starting.Token);
+        try
+        {
+            RunAdmission.Check(config, learnerOptions.Value);
+            if (!Checkpoint.Exists(settings.BasePolicy))
+                throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
+            RunAdmission.CheckFits(config, Checkpoint.ReadConfig(settings.BasePolicy));
+            await runs.SetBasePolicyAsync(runId, Checkpoint.Sha256Of(settings.BasePolicy), cancellationToken);
+            var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision), config, placement.Value);
+            var active = new ActiveRun(runId, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
+            _active[runId] = active;
+
+            active.Published = await publisher.PublishAsync(runId, 0, trainer, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);
+            await lease.TryHoldAsync(runId, cancellationToken);
+            for (int i = 0; i <= settings.MaxOffPolicySteps && active.NextBatch < settings.Steps; i++)
+                await dispatcher.DispatchNextAsync(active, cancellationToken);
+            _ = Task.Run(() => TrainLoopAsync(active), CancellationToken.None);
+        }
+        finally
+        {
+            await starting.CancelAsync();
+            await keeping;
+        }
+    }
+
     /// <summary>
     /// Takes up a run a previous learner left running (it crashed, or was stopped) once this learner holds its lease
     /// (<see cref="RunLease"/>; a run another live learner holds is left alone), from what the database and the
@@ -135,6 +154,21 @@ public sealed class RunCoordinator(
         var config = RunSettings.FromJson(run.ConfigJson);
         var settings = config.Run;
         var record = await steps.ListAsync(runId, cancellationToken);
+        if (record.Count == 0 && await versions.GetAsync(runId, 0, cancellationToken) is null)
+        {
+            // Its learner died while starting it, before version 0 was recorded: start it again from the base policy.
+            try
+            {
+                await BeginAsync(runId, config, cancellationToken);
+            }
+            catch
+            {
+                _active.TryRemove(runId, out _);
+                throw;
+            }
+            logger.LogInformation("Run {RunId} ({Name}) resumed from its base policy: its learner stopped before recording version 0", runId, run.Name);
+            return;
+        }
         int version = record.LastOrDefault(s => s.PolicyVersion is not null)?.PolicyVersion ?? 0;
         var published = await versions.GetAsync(runId, version, cancellationToken)
             ?? throw new InvalidDataException($"run {runId} recorded no policy version {version}: it cannot be resumed");
