@@ -66,9 +66,9 @@ public static class ChaosCommand
             if (!Checkpoint.Exists(runConfig.Run.BasePolicy))
             {
                 context.Note($"No base policy at {runConfig.Run.BasePolicy}: building one first.");
+                var task = TaskSources.For(runConfig);
                 await BasePolicyTraining.RunAsync(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
-                    TaskSources.For(runConfig), OptionsBinding.Bind<CorpusOptions>(configuration, CorpusOptions.Section), runConfig.Run.BasePolicy,
-                    context.Cancellation);
+                    task, PretrainingCorpus.For(task, configuration), runConfig.Run.BasePolicy, context.Cancellation);
             }
             runConfig = runConfig with { Run = runConfig.Run.WithAbsolutePaths() };
 
