@@ -278,7 +278,7 @@ public sealed class RunCoordinator(
             }
             bool finalEvaluated = settings.EvaluateEvery > 0 && active.Version % settings.EvaluateEvery == 0;
             if (!finalEvaluated)
-                jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));
+                await EnqueueEvaluationAsync(active.RunId, active.Version);
             await runs.MarkCompletedAsync(active.RunId);
             active.Completion.TrySetResult(new RunOutcome(active.RunId, active.Version, active.Version, CheckpointUris.ToPath(active.Published!.CheckpointUri),
                 active.StaleBatches, active.Clock.Elapsed.TotalSeconds));
@@ -335,6 +335,31 @@ public sealed class RunCoordinator(
         }
     }
 
+    /// <summary>Schedules the held-out evaluation of a version. Evaluations are not part of the run: one that cannot be
+    /// scheduled — Hangfire's storage away for longer than about a minute of retries — is logged and skipped, never a
+    /// reason to fail the run (a database restart used to fail it here).</summary>
+    async Task EnqueueEvaluationAsync(Guid runId, int version)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                jobs.Enqueue<EvaluationJob>(job => job.RunAsync(runId, version, CancellationToken.None));
+                return;
+            }
+            catch (BackgroundJobClientException e) when (attempt < 8)
+            {
+                logger.LogWarning("Run {RunId}: scheduling the evaluation of version {Version} failed ({Message}); trying again", runId, version, e.InnerException?.Message ?? e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(15, 1 << attempt)));
+            }
+            catch (BackgroundJobClientException e)
+            {
+                logger.LogError(e, "Run {RunId}: the evaluation of version {Version} could not be scheduled; the run goes on without it", runId, version);
+                return;
+            }
+        }
+    }
+
     async Task ReleaseQuietlyAsync(Guid runId)
     {
         try
@@ -364,7 +389,7 @@ public sealed class RunCoordinator(
             await publisher.AnnounceAsync(recorded, CancellationToken.None);
             active.Published = recorded;
             if (active.Config.Run.EvaluateEvery > 0 && active.Version % active.Config.Run.EvaluateEvery == 0)
-                jobs.Enqueue<EvaluationJob>(job => job.RunAsync(active.RunId, active.Version, CancellationToken.None));
+                await EnqueueEvaluationAsync(active.RunId, active.Version);
         }
         if (outcome.Step is not { } step) return;
         active.GeneratedTokens += batch.Groups.Values.Sum(g => g.Completions.Sum(c => (long)c.TokenIds.Length / sizeof(int)));
