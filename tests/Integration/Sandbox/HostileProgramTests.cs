@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Pipeline.Contracts;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
+using CodeSandbox = Pipeline.Sandboxing.Sandbox;
 
 namespace Pipeline.Tests.Integration.Sandbox;
 
@@ -87,7 +88,13 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
     public async Task Memory_spread_over_processes_is_stopped_by_the_runs_cgroup()
     {
         // Each process stays under the per-process address-space limit; together they exceed the run's cgroup.
-        var result = await Score("""
+        // The shared sandbox's 2-second wall limit can end the run first on a loaded 2-core machine (CI saw
+        // TimeLimit), so this case gets a sandbox of its own that waits long enough for the cgroup to act.
+        var options = SandboxFixture.TestOptions();
+        options.WallSeconds = 30;
+        using var sandbox = await CodeSandbox.CreateAsync(options);
+        var scorer = new CodeScorer(sandbox);
+        var result = await scorer.ScoreAsync(0, SandboxFixture.Completion("""
             import os, time
             for _ in range(3):
                 if os.fork() == 0:
@@ -98,9 +105,11 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
                     blocks.append(b'x' * (4 << 20))
             except MemoryError:
                 pass
-            time.sleep(30)
-            """);
+            time.sleep(60)
+            """), SumReference);
+        Assert.Equal(0, result.Score.Reward);
         SandboxFixture.AssertVerdict(CodeVerdict.MemoryLimit, result);
+        await AssertStillServing();
     }
 
     [Fact]
