@@ -8,11 +8,12 @@ namespace Pipeline.Tests.Integration.Sandbox;
 /// probes bubblewrap: where the sandbox cannot be established every test here fails, none is skipped.</summary>
 public sealed class SandboxFixture : IAsyncLifetime
 {
-    /// <summary>Tight limits keep the hostile cases quick: 1 CPU second, 2 s wall, 128 MiB, 16 processes.</summary>
+    /// <summary>Tight limits keep the hostile cases quick: 1 CPU second, 4 s wall (room for Python to start on a loaded
+    /// 2-core machine), 128 MiB, 16 processes.</summary>
     public static SandboxOptions TestOptions() => new()
     {
         CpuSeconds = 1,
-        WallSeconds = 2,
+        WallSeconds = 4,
         MemoryMb = 128,
         MaxProcesses = 16,
         MaxOutputBytes = 64 * 1024,
