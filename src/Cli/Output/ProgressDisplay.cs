@@ -29,7 +29,8 @@ public static class ProgressDisplay
     /// <summary>Held-out evaluation of <paramref name="policy"/> with a progress bar over its problems.</summary>
     public static PolicyScore Evaluate(PolicyEvaluator evaluator, CausalLm policy, IReadOnlyList<Problem> problems, int k, int maxTokens,
         long seed = 0, string description = "held-out evaluation") =>
-        Run($"{description}: {problems.Count} problems" + (k > 0 ? $", pass@{k}" : ""), problems.Count,
+        // The percentage that follows is progress, so the description must not read like a result ("pass@8: 32%").
+        Run($"{description}: {problems.Count} problems, greedy" + (k > 0 ? $" and {k} samples each" : ""), problems.Count,
             progress => evaluator.Evaluate(policy, problems, k, maxTokens, seed, progress));
 
     /// <summary>Runs <paramref name="work"/> under a spinner with <paramref name="status"/> (one line in a pipe).</summary>
