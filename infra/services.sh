@@ -2,7 +2,12 @@
 # Throwaway local RabbitMQ + PostgreSQL on 127.0.0.1, for Pipeline's services and tests.
 #
 #   eval "$(infra/services.sh up)"   install what is missing, start both, print `export NAME=VALUE` lines
-#   infra/services.sh env            print the same exports again (services must be up)
+#   infra/services.sh env            print the same exports again (services must be up): the operator's identity,
+#                                    for `pipeline` commands and the tests
+#   infra/services.sh env learner|rollout|verifier
+#                                    the exports one service needs and no more: its own broker user (none of them an
+#                                    administrator), the database only for the learner (`unset` lines drop it for
+#                                    the others), e.g. (eval "$(infra/services.sh env rollout)"; cd src/Rollout; dotnet run)
 #   infra/services.sh status         say what runs; exit 0 only if both do
 #   infra/services.sh down           stop both and delete their data; fine when nothing runs
 #   infra/services.sh restart rabbitmq|postgres [SECONDS]
@@ -11,7 +16,7 @@
 #   infra/services.sh rabbitmqctl …  run rabbitmqctl against this broker (e.g. list_vhosts, list_queues)
 #   infra/services.sh psql …         run psql as the pipeline role on the pipeline database
 #
-# Only `export` lines go to stdout; progress and errors go to stderr.
+# Only `export` (and, for `env rollout|verifier`, `unset`) lines go to stdout; progress and errors go to stderr.
 # `up` is idempotent: while the services run it re-prints the same exports; after a crash or reboot
 # it restarts them on their existing data with the same credentials.
 #
@@ -37,6 +42,7 @@ rmq_dir=$state/rabbitmq
 rmq_bin=/usr/lib/rabbitmq/bin   # Debian/Ubuntu; /usr/sbin/rabbitmq* are wrappers that su to the rabbitmq user
 db_user=pipeline db_name=pipeline test_db=pipeline_test
 mq_user=pipeline mq_vhost=pipeline
+mq_services=(learner rollout verifier)   # one broker user each; the learner alone also gets the database
 
 log() { printf 'services: %s\n' "$*" >&2; }
 die() { printf 'services: error: %s\n' "$*" >&2; exit 1; }
@@ -150,6 +156,27 @@ new_config() {
 
 q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }   # single-quote for the shell
 export_line() { printf 'export %s=%s\n' "$1" "$(q "$2")"; }
+
+# A service's broker password, derived from the broker secret so that no second secret needs keeping.
+service_password() { printf '%s:%s' "$RMQ_PASSWORD" "$1" | sha256sum | cut -c1-32; }
+
+print_service_exports() {
+    local service=$1
+    [[ " ${mq_services[*]} " == *" $service "* ]] || die "env: say learner, rollout or verifier, not '$service'"
+    export_line RabbitMq__Host 127.0.0.1
+    export_line RabbitMq__Port "$AMQP_PORT"
+    export_line RabbitMq__VirtualHost "$mq_vhost"
+    export_line RabbitMq__Username "$service"
+    export_line RabbitMq__Password "$(service_password "$service")"
+    if [[ $service == learner ]]; then
+        local npgsql="Host=127.0.0.1;Port=$PG_PORT;Username=$db_user;Password=$PG_PASSWORD"
+        export_line Storage__Provider postgres
+        export_line Storage__ConnectionString "$npgsql;Database=$db_name"
+        export_line Hangfire__ConnectionString "$npgsql;Database=$db_name"
+    else
+        echo 'unset Storage__Provider Storage__ConnectionString Hangfire__ConnectionString PIPELINE_TEST_POSTGRES PIPELINE_TEST_RABBITMQ'
+    fi
+}
 
 print_exports() {
     local npgsql="Host=127.0.0.1;Port=$PG_PORT;Username=$db_user;Password=$PG_PASSWORD"
@@ -299,6 +326,25 @@ lock() {   # serialises commands on one state dir; daemons are started with fd 9
     flock -w "$timeout" 9 || die "another services.sh holds $state/.lock"
 }
 
+# One broker user per service, each with rights on the pipeline vhost only (MassTransit declares its own exchanges
+# and queues, so configure/write/read there); none is an administrator, the operator's user included: rabbitmqctl
+# needs the Erlang cookie in the private state dir, not a user. Idempotent; passwords go by stdin, never argv.
+ensure_broker_users() {
+    local existing service
+    existing=$(rmq rabbitmqctl list_users --silent </dev/null 2>>"$rmq_dir/startup.log" | cut -f1) ||
+        die "listing the broker's users failed; see $rmq_dir/startup.log"
+    for service in "${mq_services[@]}"; do
+        if ! grep -qx "$service" <<<"$existing"; then
+            service_password "$service" | rmq rabbitmqctl add_user "$service" >>"$rmq_dir/startup.log" 2>&1 ||
+                die "creating broker user $service failed; see $rmq_dir/startup.log"
+        fi
+        rmq rabbitmqctl set_permissions -p "$mq_vhost" "$service" '.*' '.*' '.*' </dev/null >>"$rmq_dir/startup.log" 2>&1 ||
+            die "granting broker user $service its vhost failed; see $rmq_dir/startup.log"
+    done
+    rmq rabbitmqctl set_user_tags "$mq_user" </dev/null >>"$rmq_dir/startup.log" 2>&1 ||
+        die "dropping the administrator tag of $mq_user failed; see $rmq_dir/startup.log"
+}
+
 cmd_up() {
     ensure_packages
     lock
@@ -306,6 +352,7 @@ cmd_up() {
     start_rabbitmq
     start_postgres
     await_rabbitmq
+    ensure_broker_users
     log "ready: PostgreSQL 127.0.0.1:$PG_PORT, RabbitMQ 127.0.0.1:$AMQP_PORT (state in $state)"
     print_exports
 }
@@ -313,7 +360,7 @@ cmd_up() {
 cmd_env() {
     load_config || die "not up (no $state/config)"
     pg_running && rmq_running || die "not running; run: infra/services.sh up"
-    print_exports
+    if [[ -n ${1:-} ]]; then print_service_exports "$1"; else print_exports; fi
 }
 
 cmd_status() {
@@ -366,11 +413,11 @@ cmd_psql() {
 
 case ${1:-} in
     up) cmd_up ;;
-    env) cmd_env ;;
+    env) shift; cmd_env "$@" ;;
     status) cmd_status ;;
     down) cmd_down ;;
     restart) shift; cmd_restart "$@" ;;
     rabbitmqctl) shift; cmd_rabbitmqctl "$@" ;;
     psql) shift; cmd_psql "$@" ;;
-    *) sed -n '2,21s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,26s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 esac
