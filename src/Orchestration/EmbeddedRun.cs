@@ -8,8 +8,8 @@ using Pipeline.Learner.Runs;
 
 namespace Pipeline.Orchestration;
 
-/// <summary>How an embedded run ended, and the held-out accuracy of each version evaluated while it ran.</summary>
-public sealed record EmbeddedRunResult(RunOutcome Outcome, IReadOnlyList<(int Version, double Accuracy)> Curve);
+/// <summary>How an embedded run ended, and the held-out figures of each version evaluated while it ran.</summary>
+public sealed record EmbeddedRunResult(RunOutcome Outcome, IReadOnlyList<(int Version, PolicyScore Score)> Curve);
 
 /// <summary>Runs one training run with every service in this process (<see cref="EmbeddedHost"/>) until it ends,
 /// and lets the background evaluations of its last versions finish so that its curve is complete.</summary>
@@ -51,17 +51,17 @@ public static class EmbeddedRun
 
     sealed class CurveRecorder : IRunObserver
     {
-        readonly List<(int Version, double Accuracy)> _points = [];
+        readonly List<(int Version, PolicyScore Score)> _points = [];
         readonly Lock _lock = new();
 
-        public IReadOnlyList<(int Version, double Accuracy)> Points
+        public IReadOnlyList<(int Version, PolicyScore Score)> Points
         {
             get { lock (_lock) return _points.OrderBy(p => p.Version).ToArray(); }
         }
 
         public void OnEvaluation(Guid runId, int policyVersion, PolicyScore score)
         {
-            lock (_lock) _points.Add((policyVersion, score.Accuracy));
+            lock (_lock) _points.Add((policyVersion, score));
         }
     }
 }

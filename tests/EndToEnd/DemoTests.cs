@@ -32,6 +32,12 @@ public sealed class DemoTests
         Assert.True(finalAccuracy > corpusAccuracy, $"final {finalAccuracy} is not above the corpus's {corpusAccuracy}");
         int versions = root.GetProperty("policy_versions").GetInt32();
         Assert.InRange(versions, 1, 20);
+        var curve = root.GetProperty("curve").EnumerateArray().ToArray();
+        Assert.Equal(0, curve[0].GetProperty("version").GetInt32());
+        Assert.Equal(baseAccuracy, curve[0].GetProperty("accuracy").GetDouble());
+        Assert.Equal(curve.Length, root.GetProperty("mean_completion_tokens").GetArrayLength());
+        Assert.InRange(root.GetProperty("final").GetProperty("mean_completion_tokens").GetDouble(), 1, 1000);
+        Assert.False(root.TryGetProperty("self_verification_rate", out _), "arithmetic has no self-verification rate");
 
         var runId = root.GetProperty("run_id").GetGuid();
         await using var services = Storage(pipeline);

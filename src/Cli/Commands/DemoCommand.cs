@@ -20,10 +20,8 @@ namespace Pipeline.Cli.Commands;
 /// it with GRPO with every service in this process, and ends with a before/after table.</summary>
 public static class DemoCommand
 {
-    const int PassK = 8;
-
     public static Command Create() => PipelineCommand.Create("demo",
-        "Pretrain a base policy if needed, GRPO-train it on the built-in arithmetic task in one process, and compare before and after.",
+        "Pretrain a base policy if needed, GRPO-train it in one process (the built-in arithmetic task; Countdown with --config configs/countdown.json), and compare before and after.",
         [], async context =>
     {
         var clock = Stopwatch.StartNew();
@@ -31,6 +29,7 @@ public static class DemoCommand
         var runConfig = RunSettings.From(configuration);
         var task = TaskSources.For(runConfig);
         var corpus = PretrainingCorpus.For(task, configuration);
+        int passK = OptionsBinding.Bind<DemoOptions>(configuration, DemoOptions.Section).PassK;
         double pretrainSeconds = 0;
         if (!Checkpoint.Exists(runConfig.Run.BasePolicy))
         {
@@ -46,23 +45,28 @@ public static class DemoCommand
         var corpusAccuracy = CorpusAccuracy.Measure(task, corpus, services.GetRequiredService<CompletionScorerRouter>());
         PolicyScore before;
         using (var basePolicy = Checkpoint.Load(runConfig.Run.BasePolicy))
-            before = ProgressDisplay.Evaluate(evaluator, basePolicy, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "base policy, held-out");
-        context.Note($"Base policy on {before.Problems} held-out problems: accuracy {before.Accuracy:P1}, format {before.FormatRate:P1}, pass@{PassK} {before.PassAtK:P1}; corpus answers right {corpusAccuracy:P1}.");
+            before = ProgressDisplay.Evaluate(evaluator, basePolicy, task.HeldOut, passK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "base policy, held-out");
+        context.Note($"Base policy on {before.Problems} held-out problems: accuracy {before.Accuracy:P1}, format {before.FormatRate:P1}, pass@{passK} {before.PassAtK:P1}; corpus answers right {corpusAccuracy:P1}.");
 
         var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, context.Cancellation);
         PolicyScore after;
         using (var trained = Checkpoint.Load(outcome.FinalCheckpoint))
-            after = ProgressDisplay.Evaluate(evaluator, trained, task.HeldOut, PassK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "after GRPO, held-out");
+            after = ProgressDisplay.Evaluate(evaluator, trained, task.HeldOut, passK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "after GRPO, held-out");
 
         ShowTable(context.Out, before, after, corpusAccuracy);
+        var evaluations = curve.Prepend((Version: 0, Score: before)).ToArray();
         var results = new DemoResults(
-            new PolicyFigures(before.Accuracy, before.FormatRate, JsonResults.Finite(before.PassAtK)),
-            new PolicyFigures(after.Accuracy, after.FormatRate, JsonResults.Finite(after.PassAtK)),
+            PolicyFigures.Of(before),
+            PolicyFigures.Of(after),
             corpusAccuracy,
             outcome.PolicyVersions,
             outcome.RunId,
             before.Problems,
-            curve.Select(c => new CurvePoint(c.Version, c.Accuracy)).ToArray(),
+            evaluations.Select(e => new CurvePoint(e.Version, e.Score.Accuracy)).ToArray(),
+            evaluations.Select(e => new VersionValue(e.Version, e.Score.MeanCompletionTokens)).ToArray(),
+            double.IsNaN(before.SelfVerificationRate)
+                ? null
+                : evaluations.Select(e => new VersionValue(e.Version, e.Score.SelfVerificationRate)).ToArray(),
             pretrainSeconds,
             outcome.WallSeconds,
             clock.Elapsed.TotalSeconds);
@@ -79,7 +83,10 @@ public static class DemoCommand
         table.AddColumn(new TableColumn("after GRPO").RightAligned());
         table.AddRow("accuracy (greedy)", $"{before.Accuracy:P1}", $"{after.Accuracy:P1}");
         table.AddRow("format rate (greedy)", $"{before.FormatRate:P1}", $"{after.FormatRate:P1}");
-        table.AddRow($"pass@{PassK}", $"{before.PassAtK:P1}", $"{after.PassAtK:P1}");
+        table.AddRow($"pass@{before.K}", $"{before.PassAtK:P1}", $"{after.PassAtK:P1}");
+        table.AddRow("completion length (greedy, tokens)", $"{before.MeanCompletionTokens:F1}", $"{after.MeanCompletionTokens:F1}");
+        if (!double.IsNaN(before.SelfVerificationRate))
+            table.AddRow("self-verification (greedy)", $"{before.SelfVerificationRate:P1}", $"{after.SelfVerificationRate:P1}");
         table.AddRow("corpus answers right", $"{corpusAccuracy:P1}", "");
         console.Write(table);
     }

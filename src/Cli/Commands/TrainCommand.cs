@@ -85,7 +85,7 @@ public static class TrainCommand
                 outcome.FinalCheckpoint,
                 outcome.StaleBatches,
                 Final = new { final.Accuracy, final.FormatRate },
-                Curve = curve.Select(c => new { c.Version, c.Accuracy }).ToArray(),
+                Curve = curve.Select(c => new { c.Version, c.Score.Accuracy }).ToArray(),
                 outcome.WallSeconds,
             });
             return ExitCodes.Success;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Pipeline.Cli.Output;
+using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Orchestration;
 
@@ -9,7 +10,7 @@ namespace Pipeline.Cli.Workflows;
 /// progress on the terminal until it ends.</summary>
 public static class EmbeddedTraining
 {
-    public static async Task<(RunOutcome Outcome, IReadOnlyList<(int Version, double Accuracy)> Curve)> RunAsync(
+    public static async Task<(RunOutcome Outcome, IReadOnlyList<(int Version, PolicyScore Score)> Curve)> RunAsync(
         IConfiguration configuration, RunSettings config, CancellationToken cancellation)
     {
         var display = new TrainingDisplay(config.Run.Steps);

@@ -1,9 +1,9 @@
 using Pipeline.Contracts;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Sampling;
-using Pipeline.Policy.Tokenization;
 using Pipeline.Rewards;
 using Pipeline.Tasks;
+using Pipeline.Tasks.Countdown;
 
 namespace Pipeline.Learner.Evaluation;
 
@@ -21,7 +21,8 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
         if (problems.Count == 0) throw new ArgumentException("no problems to evaluate on");
         policy.eval();
         var sampler = new Sampler(policy);
-        double correct = 0, formatted = 0, passed = 0;
+        double correct = 0, formatted = 0, passed = 0, tokens = 0;
+        int countdown = 0, verifying = 0;
         for (int start = 0; start < problems.Count; start += PromptsPerChunk)
         {
             var chunk = problems.Skip(start).Take(PromptsPerChunk).ToArray();
@@ -30,9 +31,14 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
             var greedy = sampler.Sample(prompts, 1, new SamplingParameters(0f, 1f, maxTokens), (_, _) => 0);
             for (int i = 0; i < chunk.Length; i++)
             {
-                var score = Score(chunk[i], greedy[i][0], policy.Tokenizer);
+                var text = policy.Tokenizer.Decode(greedy[i][0].Tokens);
+                var score = Score(chunk[i], text);
                 correct += score.Components.GetValueOrDefault(RewardComponents.Accuracy);
                 formatted += score.Components.GetValueOrDefault(RewardComponents.Format);
+                tokens += greedy[i][0].Tokens.Length;
+                if (chunk[i].Kind != TaskKinds.Countdown) continue;
+                countdown++;
+                if (SelfVerification.Detect(text)) verifying++;
             }
             if (k <= 0)
             {
@@ -42,13 +48,14 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
             var samples = sampler.Sample(prompts, k, new SamplingParameters(1f, 1f, maxTokens),
                 (prompt, sample) => SampleSeeds.Derive(seed, -1, first + prompt, sample));
             for (int i = 0; i < chunk.Length; i++)
-                if (samples[i].Any(s => Score(chunk[i], s, policy.Tokenizer).Components.GetValueOrDefault(RewardComponents.Accuracy) > 0)) passed++;
+                if (samples[i].Any(s => Score(chunk[i], policy.Tokenizer.Decode(s.Tokens)).Components.GetValueOrDefault(RewardComponents.Accuracy) > 0)) passed++;
             progress?.Report(first + chunk.Length);
         }
         int n = problems.Count;
-        return new PolicyScore(correct / n, formatted / n, k > 0 ? passed / n : double.NaN, k, n);
+        return new PolicyScore(correct / n, formatted / n, k > 0 ? passed / n : double.NaN, k, n,
+            tokens / n, countdown > 0 ? (double)verifying / countdown : double.NaN);
     }
 
-    Contracts.CompletionScore Score(Problem problem, SampledSequence sample, PolicyTokenizer tokenizer) =>
-        scorers.ResolveRules(problem.Kind).Score(0, tokenizer.Decode(sample.Tokens), problem.Reference);
+    Contracts.CompletionScore Score(Problem problem, string completion) =>
+        scorers.ResolveRules(problem.Kind).Score(0, completion, problem.Reference);
 }
