@@ -16,7 +16,7 @@ public static class PolicyDivergence
         using var scope = NewDisposeScope();
         using var layout = TokenLayout.Build(prompts, completions, p.Config.PadId, p.Device);
         var positions = AttentionMasks.Positions(layout.KeyMask);
-        var mask = AttentionMasks.Causal(layout.KeyMask, layout.Ids.shape[1]);
+        var mask = AttentionMasks.Causal(layout.KeyMask, layout.Ids.shape[1], p.Config.AttentionWindow);
         int lp = layout.PromptLength, lc = layout.CompletionLength;
         var logP = p.Logits(layout.Ids, positions, mask).narrow(1, lp - 1, lc).log_softmax(-1);  // (B, Lc, V)
         var logQ = q.Logits(layout.Ids, positions, mask).narrow(1, lp - 1, lc).log_softmax(-1);  // (B, Lc, V)

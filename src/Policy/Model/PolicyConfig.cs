@@ -4,7 +4,7 @@ using Pipeline.Policy.Fp8;
 namespace Pipeline.Policy.Model;
 
 /// <summary>A decoder's shape in Hugging Face's <c>config.json</c> names, for the three architectures Pipeline reads:
-/// <c>LlamaForCausalLM</c>, <c>MistralForCausalLM</c> (Llama's layout; its sliding window is not applied) and
+/// <c>LlamaForCausalLM</c>, <c>MistralForCausalLM</c> (Llama's layout with a sliding attention window) and
 /// <c>Qwen2ForCausalLM</c> (Llama with biases on the query, key and value projections). Fields a file leaves out take
 /// transformers' defaults.</summary>
 public sealed record PolicyConfig
@@ -37,6 +37,15 @@ public sealed record PolicyConfig
     [JsonPropertyName("head_dim")] public int? HeadDimension { get; init; }
 
     [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 256;
+
+    /// <summary>Mistral's sliding window: a token attends to itself and the <c>sliding_window − 1</c> tokens before it
+    /// (transformers' <c>q − k &lt; sliding_window</c>); absent or null means full causal attention.</summary>
+    [JsonPropertyName("sliding_window"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SlidingWindow { get; init; }
+
+    /// <summary>Qwen2's switch for a window on some layers only (<c>max_window_layers</c>); Pipeline refuses it.</summary>
+    [JsonPropertyName("use_sliding_window"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? UseSlidingWindow { get; init; }
     [JsonPropertyName("rms_norm_eps")] public double RmsNormEps { get; init; } = 1e-5;
     [JsonPropertyName("rope_theta")] public double RopeTheta { get; init; } = 10000.0;
     [JsonPropertyName("rope_scaling")] public RopeScaling? RopeScaling { get; init; }
@@ -68,6 +77,10 @@ public sealed record PolicyConfig
 
     [JsonIgnore] public int HeadDim => HeadDimension ?? HiddenSize / NumAttentionHeads;
     [JsonIgnore] public int KeyValueHeads => NumKeyValueHeads ?? NumAttentionHeads;
+
+    /// <summary>The attention window the model was trained with: Mistral's <c>sliding_window</c>; null for Llama and
+    /// Qwen2, whose <c>sliding_window</c> field is inert unless <c>use_sliding_window</c> (refused) is set.</summary>
+    [JsonIgnore] public int? AttentionWindow => Architecture == Mistral ? SlidingWindow : null;
     [JsonIgnore] public bool QkvBias => AttentionBias || Architecture == Qwen2;
     [JsonIgnore] public bool OutputBias => AttentionBias && Architecture != Qwen2;
 
@@ -89,6 +102,9 @@ public sealed record PolicyConfig
         if (HiddenAct != "silu") throw new InvalidDataException($"unsupported hidden_act '{HiddenAct}': Pipeline's MLP is SwiGLU (silu)");
         if (MlpBias) throw new InvalidDataException("unsupported mlp_bias = true");
         if (EosTokenIds.Count == 0) throw new ArgumentException("eos_token_id is missing");
+        if (Architecture == Mistral && SlidingWindow is <= 0) throw new ArgumentException($"sliding_window {SlidingWindow} must be positive");
+        if (Architecture == Qwen2 && UseSlidingWindow == true)
+            throw new InvalidDataException("unsupported use_sliding_window = true: Qwen2's window on some layers only is not implemented");
         RopeScaling?.Validate();
     }
 }

@@ -24,7 +24,7 @@ public static class SequenceLogProbs
     {
         using var scope = NewDisposeScope();
         var positions = AttentionMasks.Positions(layout.KeyMask);
-        var mask = AttentionMasks.Causal(layout.KeyMask, layout.Ids.shape[1]);
+        var mask = AttentionMasks.Causal(layout.KeyMask, layout.Ids.shape[1], policy.Config.AttentionWindow);
         var logits = policy.Logits(layout.Ids, positions, mask);                        // (B, L, V)
         int lp = layout.PromptLength, lc = layout.CompletionLength;
         var predicting = logits.narrow(1, lp - 1, lc).to(float32);                      // (B, Lc, V)

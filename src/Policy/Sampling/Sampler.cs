@@ -39,7 +39,7 @@ public sealed class Sampler(CausalLm policy)
 
         // Prefill each prompt once, then give each of its G samples a copy of its cache rows.
         var positions = AttentionMasks.Positions(keyMask);
-        var logits = policy.Logits(layout.Ids.narrow(1, 0, lp), positions, AttentionMasks.Causal(keyMask, lp), cache)
+        var logits = policy.Logits(layout.Ids.narrow(1, 0, lp), positions, AttentionMasks.Causal(keyMask, lp, policy.Config.AttentionWindow), cache)
             .select(1, lp - 1);                                                    // (P, V)
         var expand = arange(prompts.Count, device: device).repeat_interleave(groupSize); // (P·G)
         cache.SelectRows(expand);
@@ -75,7 +75,7 @@ public sealed class Sampler(CausalLm policy)
                 active = keep.Select(k => active[k]).ToList();
             }
             keyMask = cat([keyMask, ones(keyMask.shape[0], 1, dtype: @bool, device: device)], 1);
-            var stepLogits = policy.Logits(tokens, nextPosition.unsqueeze(1), AttentionMasks.Causal(keyMask, 1), cache).select(1, 0);
+            var stepLogits = policy.Logits(tokens, nextPosition.unsqueeze(1), AttentionMasks.Causal(keyMask, 1, policy.Config.AttentionWindow), cache).select(1, 0);
             logits = stepLogits.MoveToOuterDisposeScope();
             keyMask = keyMask.MoveToOuterDisposeScope();
             nextPosition = (nextPosition + 1).MoveToOuterDisposeScope();
