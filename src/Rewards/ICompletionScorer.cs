@@ -26,7 +26,8 @@ public interface ICompletionScorer
 }
 
 /// <summary>A scorer whose rules are pure functions of the text, so callers that score on their own thread (the
-/// held-out evaluator, the corpus check) can score synchronously.</summary>
+/// pretraining corpus check, the rule-scoring benchmark) can score synchronously. The held-out evaluator awaits
+/// <see cref="ICompletionScorer.ScoreAsync"/> instead, so that it scores every kind, code included.</summary>
 public interface IRuleScorer : ICompletionScorer
 {
     /// <inheritdoc cref="ICompletionScorer.ScoreAsync"/>

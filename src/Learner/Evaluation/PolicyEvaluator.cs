@@ -52,7 +52,9 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
         if (problems.Count == 0) throw new ArgumentException("no problems to evaluate on");
         if (greedy.Count != problems.Count || samples is not null && samples.Count != problems.Count)
             throw new ArgumentException("one greedy answer, and one set of samples, per problem");
-        int k = samples?.Select(s => s.Count).Distinct().Single() ?? 0;
+        int k = samples is null ? 0 : samples[0].Count;
+        if (samples is not null && (k == 0 || samples.Any(s => s.Count != k)))
+            throw new ArgumentException("every problem needs the same number of samples, at least one");
         await EnsureScorableAsync(problems, cancellationToken);
         var tally = new Tally(k);
         await ScoreIntoAsync(tally, problems, greedy, samples, cancellationToken);
