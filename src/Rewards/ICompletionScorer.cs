@@ -17,10 +17,17 @@ public interface ICompletionScorer
     /// Throws <see cref="ScoringInputException"/> when the reference itself is unusable; any other exception is a
     /// failure of the verifier's own machinery (worth a retry), never a reward.</summary>
     ValueTask<CompletionScore> ScoreAsync(int index, string completion, string reference, CancellationToken cancellationToken);
+
+    /// <summary>Completes when this kind can be scored here; throws what <see cref="ScoreAsync"/> would throw for a
+    /// machinery that cannot run at all (a code scorer without its sandbox: <c>SandboxUnavailableException</c>), so
+    /// a caller about to score many completions — a held-out evaluation, a run's start — says so before any work.
+    /// Rule-based kinds always can.</summary>
+    ValueTask EnsureAvailableAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <summary>A scorer whose rules are pure functions of the text, so callers that score on their own thread (the
-/// held-out evaluator, the corpus check) can score synchronously.</summary>
+/// pretraining corpus check, the rule-scoring benchmark) can score synchronously. The held-out evaluator awaits
+/// <see cref="ICompletionScorer.ScoreAsync"/> instead, so that it scores every kind, code included.</summary>
 public interface IRuleScorer : ICompletionScorer
 {
     /// <inheritdoc cref="ICompletionScorer.ScoreAsync"/>

@@ -10,4 +10,9 @@ public interface ITaskSource
 
     /// <summary>Draws a training problem; never one of <see cref="HeldOut"/>.</summary>
     Problem NextTraining(Random random);
+
+    /// <summary>Every problem that can be named before a run starts, for the checks made then (prompts that fit the
+    /// policy's context, the reward rules they need): a dataset's every line; a generated task's held-out split, made by
+    /// the same generator as the training problems it draws as the run goes.</summary>
+    IEnumerable<Problem> Listed => HeldOut;
 }

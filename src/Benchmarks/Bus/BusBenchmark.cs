@@ -27,10 +27,10 @@ public static class BusBenchmark
     {
         int samples = config.Run.Steps * config.Run.PromptsPerBatch * config.Run.GroupSize;
         var heldOut = TaskSources.For(config).HeldOut;
-        double Accuracy(string checkpoint)
+        async Task<double> Accuracy(string checkpoint)
         {
             using var policy = Checkpoint.Load(checkpoint);
-            return evaluator.Evaluate(policy, heldOut, 0, config.Run.MaxTokens).Accuracy;
+            return (await evaluator.EvaluateAsync(policy, heldOut, 0, config.Run.MaxTokens, cancellationToken: cancellation)).Accuracy;
         }
 
         var embeddedSettings = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(new Dictionary<string, string?>
@@ -40,7 +40,7 @@ public static class BusBenchmark
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(scratch, "embedded.db")}",
         }).Build();
         var outcome = (await EmbeddedRun.RunAsync(embeddedSettings, config, null, null, cancellation)).Outcome;
-        var embedded = new BusBenchmarkMode(samples / outcome.WallSeconds, outcome.WallSeconds, outcome.PolicyVersions, Accuracy(outcome.FinalCheckpoint));
+        var embedded = new BusBenchmarkMode(samples / outcome.WallSeconds, outcome.WallSeconds, outcome.PolicyVersions, await Accuracy(outcome.FinalCheckpoint));
 
         var environment = configuration.AsEnumerable()
             .Where(kv => kv.Value is not null && (kv.Key.StartsWith("RabbitMq:") || kv.Key.StartsWith("Storage:") || kv.Key.StartsWith("Hangfire:")))
@@ -59,7 +59,7 @@ public static class BusBenchmark
         var latest = await storage.GetRequiredService<PolicyVersionStore>().LatestAsync(runId, cancellation)
             ?? throw new InvalidOperationException($"the distributed run {runId} published no policy");
         double seconds = (report.Run.FinishedAt!.Value - report.Run.CreatedAt).TotalSeconds;
-        var distributed = new BusBenchmarkMode(samples / seconds, seconds, report.LatestPolicyVersion ?? 0, Accuracy(CheckpointUris.ToPath(latest.CheckpointUri)));
+        var distributed = new BusBenchmarkMode(samples / seconds, seconds, report.LatestPolicyVersion ?? 0, await Accuracy(CheckpointUris.ToPath(latest.CheckpointUri)));
 
         return new BusBenchmarkResult(embedded, distributed, distributed.SamplesPerSecond / embedded.SamplesPerSecond,
             distributed.Accuracy - embedded.Accuracy, rolloutWorkers, verifiers);

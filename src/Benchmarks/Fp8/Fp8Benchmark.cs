@@ -36,7 +36,7 @@ public static class Fp8Benchmark
     const string Operands = "activations N(0,1) with 0.2% outliers x20 (1x128 tiles) times weights N(0,0.02^2) (128x128 blocks), E4M3; " +
         "error = |c - c_ref| / RMS(c_ref) per output of the GEMM, c_ref the FP64 sum of the same quantised products";
 
-    public static Fp8BenchmarkResult Run(Fp8BenchmarkPlan plan, Func<PretrainOptions> pretrainOptions, ITaskSource task,
+    public static async Task<Fp8BenchmarkResult> RunAsync(Fp8BenchmarkPlan plan, Func<PretrainOptions> pretrainOptions, ITaskSource task,
         Func<Problem, Random, string> corpus, PolicyEvaluator evaluator, int maxTokens, string scratch, Action<string> log,
         CancellationToken cancellation)
     {
@@ -51,16 +51,16 @@ public static class Fp8Benchmark
         log($"accumulation study done ({clock.Elapsed.TotalSeconds:F0} s)");
 
         var heldOut = task.HeldOut.Take(plan.HeldOut).ToArray();
-        var parity = Fp8BenchmarkParity.Run(plan, pretrainOptions, task, corpus, evaluator, heldOut, maxTokens, scratch, log, cancellation);
-        var transport = Transport(parity.Fp32Checkpoint, Path.Combine(scratch, "fp32-as-fp8"), heldOut, evaluator, parity.Fp32Accuracy, maxTokens);
+        var parity = await Fp8BenchmarkParity.RunAsync(plan, pretrainOptions, task, corpus, evaluator, heldOut, maxTokens, scratch, log, cancellation);
+        var transport = await TransportAsync(parity.Fp32Checkpoint, Path.Combine(scratch, "fp32-as-fp8"), heldOut, evaluator, parity.Fp32Accuracy, maxTokens, cancellation);
         log($"transport done ({clock.Elapsed.TotalSeconds:F0} s)");
         return new Fp8BenchmarkResult(accumulation, parity, transport, null, plan.Quick, Operands, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Writes an FP32 checkpoint again in FP8 and measures what the copy costs in bytes and in
     /// next-token distribution, on the FP32 policy's own samples (temperature 1, as rollouts sample).</summary>
-    static Fp8Transport Transport(string fp32Checkpoint, string fp8Checkpoint, IReadOnlyList<Problem> heldOut,
-        PolicyEvaluator evaluator, double fp32Accuracy, int maxTokens)
+    static async Task<Fp8Transport> TransportAsync(string fp32Checkpoint, string fp8Checkpoint, IReadOnlyList<Problem> heldOut,
+        PolicyEvaluator evaluator, double fp32Accuracy, int maxTokens, CancellationToken cancellation)
     {
         using var original = Checkpoint.Load(fp32Checkpoint);
         Checkpoint.Save(original, fp8Checkpoint, CheckpointFormat.Fp8);
@@ -83,7 +83,7 @@ public static class Fp8Benchmark
             klMax = Math.Max(klMax, kl.Max);
             tokens += kl.Tokens;
         }
-        double transportedAccuracy = evaluator.Evaluate(transported, heldOut, 0, maxTokens).Accuracy;
+        double transportedAccuracy = (await evaluator.EvaluateAsync(transported, heldOut, 0, maxTokens, cancellationToken: cancellation)).Accuracy;
         return new Fp8Transport((double)fp8Bytes / fp32Bytes, fp32Bytes, fp8Bytes, klSum / tokens, klMax, tokens, prompts.Length,
             fp32Accuracy, transportedAccuracy,
             "E4M3 + 128x128 block scales: attention, MLP and lm_head weights; FP32: token embeddings, RMSNorm gains");

@@ -43,7 +43,7 @@ public static class Fp8BenchmarkGrpo
                 $"{config.Run.PromptsPerBatch}×{config.Run.GroupSize}");
             var outcome = (await EmbeddedRun.RunAsync(settings, config, null, null, cancellation)).Outcome;
             using var policy = Checkpoint.Load(outcome.FinalCheckpoint);
-            double accuracy = evaluator.Evaluate(policy, heldOut, 0, config.Run.MaxTokens).Accuracy;
+            double accuracy = (await evaluator.EvaluateAsync(policy, heldOut, 0, config.Run.MaxTokens, cancellationToken: cancellation)).Accuracy;
             log($"GRPO {precision.ToUpperInvariant()}: held-out accuracy {accuracy:P1} after {outcome.PolicyVersions} versions, {outcome.WallSeconds:F0} s");
             return (config.Run.Steps, accuracy, outcome.WallSeconds);
         }

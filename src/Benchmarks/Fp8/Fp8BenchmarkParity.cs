@@ -17,12 +17,12 @@ public static class Fp8BenchmarkParity
 {
     const int Chunk = 64;
 
-    public static Fp8Parity Run(Fp8BenchmarkPlan plan, Func<PretrainOptions> pretrainOptions, ITaskSource task,
+    public static async Task<Fp8Parity> RunAsync(Fp8BenchmarkPlan plan, Func<PretrainOptions> pretrainOptions, ITaskSource task,
         Func<Problem, Random, string> corpus, PolicyEvaluator evaluator, IReadOnlyList<Problem> heldOut, int maxTokens,
         string scratch, Action<string> log, CancellationToken cancellation)
     {
-        var fp32 = Pretrain(LinearPrecision.Fp32);
-        var fp8 = Pretrain(LinearPrecision.Fp8);
+        var fp32 = await PretrainAsync(LinearPrecision.Fp32);
+        var fp8 = await PretrainAsync(LinearPrecision.Fp8);
         int tail = Math.Max(1, plan.Steps / 10);
         var relative = fp8.Losses.Zip(fp32.Losses, (l8, l32) => (l8 - l32) / l32).TakeLast(tail).ToArray();
 
@@ -43,7 +43,7 @@ public static class Fp8BenchmarkParity
             fp32.Losses.TakeLast(tail).Average(), fp8.Losses.TakeLast(tail).Average(), losses, heldOut.Count,
             [.. fp32.Losses], [.. fp8.Losses], fp32.Checkpoint);
 
-        (IReadOnlyList<double> Losses, double StepSeconds, double Accuracy, string Checkpoint) Pretrain(LinearPrecision precision)
+        async Task<(IReadOnlyList<double> Losses, double StepSeconds, double Accuracy, string Checkpoint)> PretrainAsync(LinearPrecision precision)
         {
             var options = pretrainOptions();
             options.Steps = plan.Steps;
@@ -58,7 +58,7 @@ public static class Fp8BenchmarkParity
             double stepSeconds = started.Elapsed.TotalSeconds / plan.Steps;
             Checkpoint.Save(policy, directory);
             using var master = Checkpoint.Load(directory); // the master weights, FP32 inference for both runs
-            double accuracy = evaluator.Evaluate(master, heldOut, 0, maxTokens).Accuracy;
+            double accuracy = (await evaluator.EvaluateAsync(master, heldOut, 0, maxTokens, cancellationToken: cancellation)).Accuracy;
             log($"{precision}: {stepSeconds:F2} s/step over the run, held-out accuracy {accuracy:P1}");
             return (trainer.Losses, stepSeconds, accuracy, directory);
         }

@@ -50,7 +50,7 @@ public static class BenchFp8Command
             {
                 var evaluator = services.GetRequiredService<PolicyEvaluator>();
                 var task = TaskSources.For(runConfig);
-                result = await Task.Run(() => Fp8Benchmark.Run(plan,
+                result = await Task.Run(() => Fp8Benchmark.RunAsync(plan,
                     () => OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
                     task, corpus.Sample, evaluator, runConfig.Run.MaxTokens, scratch, Log, context.Cancellation), context.Cancellation);
                 if (plan.GrpoSteps is not 0)

@@ -45,13 +45,13 @@ public static class DemoCommand
         var corpusAccuracy = CorpusAccuracy.Measure(task, corpus, services.GetRequiredService<CompletionScorerRouter>());
         PolicyScore before;
         using (var basePolicy = Checkpoint.Load(runConfig.Run.BasePolicy))
-            before = ProgressDisplay.Evaluate(evaluator, basePolicy, task.HeldOut, passK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "base policy, held-out");
+            before = await ProgressDisplay.EvaluateAsync(evaluator, basePolicy, task.HeldOut, passK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "base policy, held-out", context.Cancellation);
         context.Note($"Base policy on {before.Problems} held-out problems: accuracy {before.Accuracy:P1}, format {before.FormatRate:P1}, pass@{passK} {before.PassAtK:P1}; corpus answers right {corpusAccuracy:P1}.");
 
         var (outcome, curve) = await EmbeddedTraining.RunAsync(configuration, runConfig, context.Cancellation);
         PolicyScore after;
         using (var trained = Checkpoint.Load(outcome.FinalCheckpoint))
-            after = ProgressDisplay.Evaluate(evaluator, trained, task.HeldOut, passK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "after GRPO, held-out");
+            after = await ProgressDisplay.EvaluateAsync(evaluator, trained, task.HeldOut, passK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "after GRPO, held-out", context.Cancellation);
 
         ShowTable(context.Out, before, after, corpusAccuracy);
         var evaluations = curve.Prepend((Version: 0, Score: before)).ToArray();

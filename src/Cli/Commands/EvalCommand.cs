@@ -26,9 +26,14 @@ public static class EvalCommand
             var directory = context.Get(checkpoint)!.FullName;
             using var services = CommandServices.Build(context.Configuration);
             using var policy = Checkpoint.Load(directory);
-            var score = ProgressDisplay.Evaluate(services.GetRequiredService<PolicyEvaluator>(), policy, TaskSources.For(runConfig).HeldOut,
-                samples, runConfig.Run.MaxTokens, runConfig.Run.Seed);
-            var passAtK = samples > 0 ? $", pass@{samples} {score.PassAtK:P1}" : "";
+            var score = await ProgressDisplay.EvaluateAsync(services.GetRequiredService<PolicyEvaluator>(), policy, TaskSources.For(runConfig).HeldOut,
+                samples, runConfig.Run.MaxTokens, runConfig.Run.Seed, cancellationToken: context.Cancellation);
+            var passAtK = samples switch
+            {
+                0 => "",
+                1 => $", pass@1 {score.PassAtK:P1}",
+                _ => $", pass@1 {score.PassAt1:P1}, pass@{samples} {score.PassAtK:P1}",
+            };
             context.Out.MarkupLineInterpolated($"{directory}: {score.Problems} held-out problems, accuracy {score.Accuracy:P1}, format {score.FormatRate:P1}{passAtK}");
             await context.WriteJsonAsync(new
             {
@@ -37,7 +42,9 @@ public static class EvalCommand
                 score.Accuracy,
                 score.FormatRate,
                 PassAtK = JsonResults.Finite(score.PassAtK),
+                PassAt1 = JsonResults.Finite(score.PassAt1),
                 score.K,
+                score.Verdicts,
             });
             return ExitCodes.Success;
         });

@@ -74,8 +74,8 @@ public static class TrainCommand
             using var services = CommandServices.Build(configuration);
             PolicyScore final;
             using (var trained = Checkpoint.Load(outcome.FinalCheckpoint))
-                final = ProgressDisplay.Evaluate(services.GetRequiredService<PolicyEvaluator>(), trained, TaskSources.For(runConfig).HeldOut,
-                    0, runConfig.Run.MaxTokens, description: "final policy, held-out");
+                final = await ProgressDisplay.EvaluateAsync(services.GetRequiredService<PolicyEvaluator>(), trained, TaskSources.For(runConfig).HeldOut,
+                    0, runConfig.Run.MaxTokens, description: "final policy, held-out", cancellationToken: context.Cancellation);
             context.Out.MarkupLineInterpolated($"Run {outcome.RunId}: {outcome.PolicyVersions} policy versions; held-out accuracy {final.Accuracy:P1}, format {final.FormatRate:P1}; final checkpoint {outcome.FinalCheckpoint}");
             await context.WriteJsonAsync(new
             {

@@ -11,27 +11,27 @@ namespace Pipeline.Cli.Output;
 public static class ProgressDisplay
 {
     /// <summary>Runs <paramref name="work"/>, which reports how many of <paramref name="total"/> units it has done.</summary>
-    public static T Run<T>(string description, int total, Func<IProgress<int>, T> work)
+    public static async Task<T> RunAsync<T>(string description, int total, Func<IProgress<int>, Task<T>> work)
     {
         T result = default!;
-        Terminal.Err.Progress()
+        await Terminal.Err.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(context =>
+            .StartAsync(async context =>
             {
                 var task = context.AddTask(Markup.Escape(description), maxValue: Math.Max(1, total));
-                result = work(new Immediate(done => task.Value = done));
+                result = await work(new Immediate(done => task.Value = done));
                 task.Value = task.MaxValue;
             });
         return result;
     }
 
     /// <summary>Held-out evaluation of <paramref name="policy"/> with a progress bar over its problems.</summary>
-    public static PolicyScore Evaluate(PolicyEvaluator evaluator, CausalLm policy, IReadOnlyList<Problem> problems, int k, int maxTokens,
-        long seed = 0, string description = "held-out evaluation") =>
+    public static Task<PolicyScore> EvaluateAsync(PolicyEvaluator evaluator, CausalLm policy, IReadOnlyList<Problem> problems, int k, int maxTokens,
+        long seed = 0, string description = "held-out evaluation", CancellationToken cancellationToken = default) =>
         // The percentage that follows is progress, so the description must not read like a result ("pass@8: 32%").
-        Run($"{description}: {problems.Count} problems, greedy" + (k > 0 ? $" and {k} samples each" : ""), problems.Count,
-            progress => evaluator.Evaluate(policy, problems, k, maxTokens, seed, progress));
+        RunAsync($"{description}: {problems.Count} problems, greedy" + (k > 0 ? $" and {k} samples each" : ""), problems.Count,
+            progress => evaluator.EvaluateAsync(policy, problems, k, maxTokens, seed, progress, cancellationToken));
 
     /// <summary>Runs <paramref name="work"/> under a spinner with <paramref name="status"/> (one line in a pipe).</summary>
     public static async Task<T> StatusAsync<T>(string status, Func<Task<T>> work)

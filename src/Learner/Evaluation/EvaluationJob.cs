@@ -21,7 +21,8 @@ public sealed class EvaluationJob(RunStore runs, PolicyVersionStore versions, Ev
             ?? throw new KeyNotFoundException($"run {runId} has no policy version {version}");
         var config = RunSettings.FromJson(run.ConfigJson);
         using var policy = placement.Value.ForInference(Checkpoint.Load(CheckpointUris.ToPath(published.CheckpointUri), published.Sha256));
-        var score = evaluator.Evaluate(policy, TaskSources.For(config).HeldOut, config.Run.EvaluationK, config.Run.MaxTokens, config.Run.Seed);
+        var score = await evaluator.EvaluateAsync(policy, TaskSources.For(config).HeldOut, config.Run.EvaluationK, config.Run.MaxTokens, config.Run.Seed,
+            cancellationToken: cancellationToken);
         await evaluations.AddAsync(new EvaluationResult
         {
             RunId = runId,

@@ -101,7 +101,8 @@ public sealed class ReplayTrainer(
                 progress?.Report((i + 1, todo.Length));
             }
 
-            var final = evaluator.Evaluate(trainer.Policy, TaskSources.For(settings).HeldOut, settings.Run.EvaluationK, settings.Run.MaxTokens, settings.Run.Seed);
+            var final = await evaluator.EvaluateAsync(trainer.Policy, TaskSources.For(settings).HeldOut, settings.Run.EvaluationK, settings.Run.MaxTokens,
+                settings.Run.Seed, cancellationToken: cancellationToken);
             await evaluations.AddAsync(new EvaluationResult
             {
                 RunId = run.Id,

@@ -1,13 +1,17 @@
 using Pipeline.Hosting;
 using Pipeline.Learner.Grpo;
 using Pipeline.Policy.Model;
+using Pipeline.Policy.Tokenization;
+using Pipeline.Rewards;
+using Pipeline.Tasks;
 using Pipeline.Tasks.Arithmetic;
 
 namespace Pipeline.Learner.Runs;
 
 /// <summary>What a run must satisfy before the learner trains it, whoever sent it: every section within its declared
 /// ranges (a <c>StartRun</c> is not bound from configuration, so nothing else has checked it), its paths under the
-/// learner's roots (<see cref="LearnerOptions"/>), and its completions fitting the base policy's positions.</summary>
+/// learner's roots (<see cref="LearnerOptions"/>), its completions and prompts fitting the base policy's positions, and
+/// the reward rules its problems need available here.</summary>
 public static class RunAdmission
 {
     /// <exception cref="ArgumentException">The run is refused; the message says why.</exception>
@@ -43,6 +47,31 @@ public static class RunAdmission
     {
         if (config.Run.MaxTokens >= policy.MaxPositionEmbeddings)
             throw new ArgumentException($"Run:MaxTokens {config.Run.MaxTokens} leaves no room for a prompt: the base policy has {policy.MaxPositionEmbeddings} positions");
+    }
+
+    /// <summary>What the run's problems need, checked before the run starts rather than met in its middle: every
+    /// prompt fits the policy's context beside <see cref="RunOptions.MaxTokens"/> (<see cref="PromptLengths"/>), every
+    /// kind has reward rules, and those rules can run on this learner — its held-out evaluations score with them, so a
+    /// code dataset needs the sandbox here too.</summary>
+    /// <exception cref="ArgumentException">A prompt is too long or a kind is unknown; the message names the problem.</exception>
+    /// <exception cref="Pipeline.Sandboxing.SandboxUnavailableException">Code problems, and no sandbox on this learner.</exception>
+    public static async Task CheckProblemsAsync(ITaskSource task, PromptTokens prompts, int maxTokens, PolicyConfig policy,
+        CompletionScorerRouter scorers, CancellationToken cancellationToken)
+    {
+        PromptLengths.Check(task.Listed, prompts, maxTokens, policy.MaxPositionEmbeddings);
+        foreach (var problem in task.Listed.DistinctBy(p => p.Kind.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            ICompletionScorer scorer;
+            try
+            {
+                scorer = scorers.Resolve(problem.Kind);
+            }
+            catch (ScoringInputException e)
+            {
+                throw new ArgumentException($"{problem.Describe()}: {e.Message}", e);
+            }
+            await scorer.EnsureAvailableAsync(cancellationToken);
+        }
     }
 
     static void Under(string path, string? root, string setting, string rootSetting)

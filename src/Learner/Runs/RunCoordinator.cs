@@ -13,6 +13,7 @@ using Pipeline.Learner.Training;
 using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Model;
+using Pipeline.Rewards;
 
 namespace Pipeline.Learner.Runs;
 
@@ -32,6 +33,7 @@ public sealed class RunCoordinator(
     IHostApplicationLifetime lifetime,
     IOptions<LearnerOptions> learnerOptions,
     IOptions<PolicyOptions> placement,
+    CompletionScorerRouter scorers,
     IEnumerable<IRunObserver> observers,
     ILogger<RunCoordinator> logger)
 {
@@ -115,10 +117,13 @@ public sealed class RunCoordinator(
             RunAdmission.Check(config, learnerOptions.Value);
             if (!Checkpoint.Exists(settings.BasePolicy))
                 throw new FileNotFoundException($"Run:BasePolicy '{settings.BasePolicy}' is not a checkpoint directory (run `pipeline pretrain` first)");
-            RunAdmission.CheckFits(config, Checkpoint.ReadConfig(settings.BasePolicy));
+            var policyConfig = Checkpoint.ReadConfig(settings.BasePolicy);
+            RunAdmission.CheckFits(config, policyConfig);
+            var task = TaskSources.For(config);
+            await RunAdmission.CheckProblemsAsync(task, Checkpoint.ReadPromptTokens(settings.BasePolicy), settings.MaxTokens, policyConfig, scorers, cancellationToken);
             await runs.SetBasePolicyAsync(runId, Checkpoint.Sha256Of(settings.BasePolicy), cancellationToken);
             var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision), config, placement.Value);
-            var active = new ActiveRun(runId, config, new PromptFeed(TaskSources.For(config), settings.Seed, settings.PromptsPerBatch), trainer);
+            var active = new ActiveRun(runId, config, new PromptFeed(task, settings.Seed, settings.PromptsPerBatch), trainer);
             _active[runId] = active;
 
             active.Published = await publisher.PublishAsync(runId, 0, trainer, settings.CheckpointDirectory, settings.CheckpointFormat, cancellationToken);

@@ -64,6 +64,22 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>How the checkpoint's policy tokenises prompts and completions, read without its weights (a run's
+    /// admission checks its prompts before loading them).</summary>
+    public static PromptTokens ReadPromptTokens(string directory)
+    {
+        var config = ReadConfig(directory);
+        return new PromptTokens(ReadTokenizer(directory, config), config.EosTokenIds[0]);
+    }
+
+    static PolicyTokenizer ReadTokenizer(string directory, PolicyConfig config)
+    {
+        var tokenizer = PolicyTokenizer.Of(directory);
+        if (tokenizer == ByteTokenizer.Instance && config.VocabSize != ByteTokenizer.VocabSize)
+            throw new InvalidDataException($"'{directory}' has no {PolicyTokenizer.FileName} (a checkpoint without one must be over Pipeline's byte vocabulary of {ByteTokenizer.VocabSize})");
+        return tokenizer;
+    }
+
     /// <summary>Loads a checkpoint in FP32 on the CPU; when <paramref name="expectedSha256"/> is given, a mismatch is an
     /// error and nothing is loaded. <paramref name="precision"/> chooses how the loaded policy computes its linear
     /// layers. An unsupported architecture or a tensor the model needs and the files lack is a one-line error naming it.</summary>
@@ -79,10 +95,7 @@ public static class Checkpoint
                 throw new InvalidDataException($"checkpoint '{directory}' has SHA-256 {actual}, expected {expectedSha256}");
         }
         var config = ReadConfig(directory) with { Precision = precision };
-        var tokenizer = PolicyTokenizer.Of(directory);
-        if (tokenizer == ByteTokenizer.Instance && config.VocabSize != ByteTokenizer.VocabSize)
-            throw new InvalidDataException($"'{directory}' has no {PolicyTokenizer.FileName} (a checkpoint without one must be over Pipeline's byte vocabulary of {ByteTokenizer.VocabSize})");
-        var policy = new CausalLm(config, tokenizer);
+        var policy = new CausalLm(config, ReadTokenizer(directory, config));
         try
         {
             if (format == CheckpointFormat.Fp8)

@@ -12,8 +12,10 @@ namespace Pipeline.Rewards.Code;
 /// <see cref="SandboxUnavailableException"/>; a program never runs outside it.</summary>
 public sealed class CodeCompletionScorer(SandboxProvider sandboxes) : ICompletionScorer
 {
-
     public string Kind => TaskKinds.Code;
+
+    /// <exception cref="SandboxUnavailableException">The sandbox cannot be established here.</exception>
+    public async ValueTask EnsureAvailableAsync(CancellationToken cancellationToken) => await sandboxes.GetAsync(cancellationToken);
 
     public async ValueTask<CompletionScore> ScoreAsync(
         int index, string completion, string reference, CancellationToken cancellationToken) =>

@@ -72,4 +72,18 @@ public sealed record CodeReference
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The reference a JSONL line carries in its own <c>"tests"</c> and <c>"test_code"</c> fields — the form
+    /// of <c>pipeline verify</c>'s code lines and of code datasets — in its stored JSON form, unchecked; null when the
+    /// line has neither field. <see cref="Parse"/> checks it.</summary>
+    public static string? JsonOfLine(JsonElement line)
+    {
+        var parts = new List<string>(2);
+        foreach (var name in (ReadOnlySpan<string>)["tests", "test_code"])
+        {
+            if (line.ValueKind == JsonValueKind.Object && line.TryGetProperty(name, out var element))
+                parts.Add($"\"{name}\": {element.GetRawText()}");
+        }
+        return parts.Count > 0 ? "{" + string.Join(", ", parts) + "}" : null;
+    }
 }

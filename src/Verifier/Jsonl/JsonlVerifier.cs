@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Pipeline.Rewards;
 using Pipeline.Rewards.Code;
 using Pipeline.Sandboxing;
+using Pipeline.Tasks.Code;
 
 namespace Pipeline.Verifier.Jsonl;
 
@@ -98,24 +99,11 @@ public sealed class JsonlVerifier(CompletionScorerRouter router)
                     ? kindElement.GetString()
                     : throw new ScoringInputException($"\"kind\" must be a string, got {Describe(kindElement.ValueKind)}");
             var scorer = router.Resolve(kind);
-            var reference = scorer is CodeCompletionScorer ? CodeReferenceJson(root) : RequiredString(root, "answer");
+            var reference = scorer is CodeCompletionScorer
+                ? CodeReference.JsonOfLine(root) ?? throw new ScoringInputException("a code line needs \"tests\" or \"test_code\"")
+                : RequiredString(root, "answer");
             return (completion, reference, scorer);
         }
-    }
-
-    /// <summary>A code line's <c>"tests"</c> and <c>"test_code"</c> as a reference in its stored form; the code
-    /// scorer checks their shape.</summary>
-    static string CodeReferenceJson(JsonElement root)
-    {
-        var parts = new List<string>(2);
-        foreach (var name in (ReadOnlySpan<string>)["tests", "test_code"])
-        {
-            if (root.TryGetProperty(name, out var element))
-                parts.Add($"\"{name}\": {element.GetRawText()}");
-        }
-        return parts.Count > 0
-            ? "{" + string.Join(", ", parts) + "}"
-            : throw new ScoringInputException("a code line needs \"tests\" or \"test_code\"");
     }
 
     static string RequiredString(JsonElement root, string name)

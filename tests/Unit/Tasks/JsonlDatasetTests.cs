@@ -1,4 +1,5 @@
 using Pipeline.Tasks;
+using Pipeline.Tasks.Code;
 using Pipeline.Tasks.Jsonl;
 using Pipeline.Tests.Data;
 
@@ -71,7 +72,7 @@ public sealed class JsonlDatasetTests
         var path = temp.File("mixed.jsonl");
         File.WriteAllLines(path,
         [
-            """{"prompt": "Write add(a, b).", "answer": "tests", "id": "add", "kind": "code"}""",
+            """{"prompt": "Write add(a, b).", "test_code": "assert add(1, 2) == 3", "id": "add"}""",
             "",
             """{"prompt": "1+1", "answer": 2, "id": 7}""",
         ]);
@@ -80,8 +81,8 @@ public sealed class JsonlDatasetTests
         var problems = dataset.Training.Concat(dataset.HeldOut).OrderBy(p => p.Question, StringComparer.Ordinal).ToArray();
 
         Assert.Equal(2, problems.Length);
-        Assert.Equal(new Problem("7", "1+1", "2", "math"), problems[0]);
-        Assert.Equal(new Problem("add", "Write add(a, b).", "tests", "code"), problems[1]);
+        Assert.Equal(new Problem("7", "1+1", "2", "math") { Origin = "mixed.jsonl:3" }, problems[0]);
+        Assert.Equal(new Problem("add", "Write add(a, b).", """{"tests":[],"test_code":"assert add(1, 2) == 3"}""", "code") { Origin = "mixed.jsonl:1" }, problems[1]);
     }
 
     [Theory]
@@ -99,6 +100,67 @@ public sealed class JsonlDatasetTests
         var error = Assert.Throws<InvalidDataException>(() => JsonlDataset.Load(path));
 
         Assert.StartsWith($"{path}:3: ", error.Message);
+        Assert.Contains(detail, error.Message);
+    }
+
+    [Fact]
+    public void Code_problems_are_read_as_pipeline_verify_reads_them()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("code.jsonl");
+        File.WriteAllLines(path,
+        [
+            """{"id": "echo", "prompt": "Echo a line.", "tests": [{"input": "a\n", "output": "a\n"}], "split": "train"}""",
+            """{"id": "both", "prompt": "Write f.", "kind": "code", "tests": [{"input": "", "output": "1"}], "test_code": "assert f() == 1", "split": "train"}""",
+            """{"id": "stored", "prompt": "Write g.", "kind": "code", "answer": {"test_code": "assert g()"}, "split": "held-out"}""",
+        ]);
+
+        var problems = JsonlDataset.Load(path).Listed.ToArray();
+
+        Assert.All(problems, p => Assert.Equal("code", p.Kind));
+        Assert.Equal(["Echo a line.", "Write f.", "Write g."], problems.Select(p => p.Question));
+        var echo = CodeReference.Parse(problems[0].Reference);
+        Assert.Equal([new CodeTestCase("a\n", "a\n")], echo.Tests);
+        Assert.Null(echo.TestCode);
+        var both = CodeReference.Parse(problems[1].Reference);
+        Assert.Equal([new CodeTestCase("", "1")], both.Tests);
+        Assert.Equal("assert f() == 1", both.TestCode);
+        Assert.Equal("assert g()", CodeReference.Parse(problems[2].Reference).TestCode);
+    }
+
+    [Fact]
+    public void A_lines_split_overrides_the_hash()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("split.jsonl");
+        var lines = Enumerable.Range(1, 40).Select(i => i <= 4
+            ? $$"""{"prompt": "What is {{i}} squared?", "answer": "{{i * i}}", "split": "held-out"}"""
+            : $$"""{"prompt": "What is {{i}} squared?", "answer": "{{i * i}}", "split": "train"}""");
+        File.WriteAllLines(path, lines);
+
+        var dataset = JsonlDataset.Load(path);
+
+        Assert.Equal(["line-1", "line-2", "line-3", "line-4"], dataset.HeldOut.Select(p => p.Id));
+        Assert.Equal(36, dataset.Training.Count);
+        Assert.Equal(40, dataset.Listed.Count());
+    }
+
+    [Theory]
+    [InlineData("""{"prompt": "x", "kind": "code"}""", "a code problem needs \"tests\" or \"test_code\"")]
+    [InlineData("""{"prompt": "x", "tests": []}""", "neither \"tests\" nor \"test_code\"")]
+    [InlineData("""{"prompt": "x", "tests": [{"input": "1"}]}""", "output")]
+    [InlineData("""{"prompt": "x", "tests": [{"input": "1", "output": "1", "expected": "1"}]}""", "expected")]
+    [InlineData("""{"prompt": "x", "kind": "math", "test_code": "assert 1"}""", "belong to code problems, not to kind 'math'")]
+    [InlineData("""{"prompt": "x", "answer": "1", "split": "test"}""", "\"split\" must be \"train\" or \"held-out\"")]
+    public void A_malformed_code_line_or_split_is_reported_with_file_and_line_number(string badLine, string detail)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("bad.jsonl");
+        File.WriteAllLines(path, [Line(1), badLine]);
+
+        var error = Assert.Throws<InvalidDataException>(() => JsonlDataset.Load(path));
+
+        Assert.StartsWith($"{path}:2: ", error.Message);
         Assert.Contains(detail, error.Message);
     }
 

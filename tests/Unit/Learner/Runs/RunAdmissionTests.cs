@@ -1,8 +1,15 @@
+using Microsoft.Extensions.Options;
 using Pipeline.Learner;
 using Pipeline.Learner.Grpo;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy.Model;
+using Pipeline.Policy.Tokenization;
+using Pipeline.Rewards;
+using Pipeline.Rewards.Code;
+using Pipeline.Sandboxing;
 using Pipeline.Tasks.Arithmetic;
+using Pipeline.Tasks.Jsonl;
+using Pipeline.Tests.Data;
 
 namespace Pipeline.Tests.Unit.Learner.Runs;
 
@@ -73,5 +80,65 @@ public sealed class RunAdmissionTests
         var policy = CausalLm.DefaultConfig() with { MaxPositionEmbeddings = 128 };
         RunAdmission.CheckFits(Settings(r => r.MaxTokens = 127), policy);
         Assert.Contains("leaves no room for a prompt", Assert.Throws<ArgumentException>(() => RunAdmission.CheckFits(Settings(r => r.MaxTokens = 128), policy)).Message);
+    }
+
+    static CompletionScorerRouter Rules(string bubblewrap) => new(
+    [
+        new MathScorer(Options.Create(new RewardOptions())),
+        new CodeCompletionScorer(new SandboxProvider(Options.Create(new SandboxOptions { BubblewrapPath = bubblewrap, UseCgroups = false }))),
+    ]);
+
+    static JsonlDataset Dataset(TempDirectory temp, params string[] lines)
+    {
+        var path = temp.File("problems.jsonl");
+        File.WriteAllLines(path, lines);
+        return JsonlDataset.Load(path);
+    }
+
+    static readonly PolicyConfig Context = CausalLm.DefaultConfig() with { MaxPositionEmbeddings = 128 };
+
+    [Fact]
+    public async Task A_training_prompt_too_long_for_the_context_is_refused_before_the_run_naming_its_id_and_line()
+    {
+        using var temp = new TempDirectory();
+        var dataset = Dataset(temp,
+            """{"prompt": "1+1", "answer": "2", "split": "train"}""",
+            $$"""{"id": "long-one", "prompt": "{{new string('x', 100)}}", "answer": "2", "split": "train"}""",
+            """{"prompt": "2+2", "answer": "4", "split": "held-out"}""");
+
+        await RunAdmission.CheckProblemsAsync(dataset, PromptTokens.Bytes, maxTokens: 16, Context, Rules("/nonexistent/bwrap"), CancellationToken.None);
+        var refusal = await Assert.ThrowsAsync<ArgumentException>(() =>
+            RunAdmission.CheckProblemsAsync(dataset, PromptTokens.Bytes, maxTokens: 64, Context, Rules("/nonexistent/bwrap"), CancellationToken.None));
+
+        Assert.StartsWith("problem 'long-one' (problems.jsonl:2) has a prompt of", refusal.Message);
+        Assert.Contains("Run:MaxTokens 64", refusal.Message);
+    }
+
+    [Fact]
+    public async Task A_kind_without_rules_is_refused_naming_its_first_problem()
+    {
+        using var temp = new TempDirectory();
+        var dataset = Dataset(temp,
+            """{"prompt": "1+1", "answer": "2", "split": "train"}""",
+            """{"id": "p", "prompt": "prove it", "answer": "qed", "kind": "proof", "split": "train"}""");
+
+        var refusal = await Assert.ThrowsAsync<ArgumentException>(() =>
+            RunAdmission.CheckProblemsAsync(dataset, PromptTokens.Bytes, 16, Context, Rules("/nonexistent/bwrap"), CancellationToken.None));
+
+        Assert.StartsWith("problem 'p' (problems.jsonl:2): unknown task kind 'proof'", refusal.Message);
+    }
+
+    [Fact]
+    public async Task Code_problems_need_the_sandbox_on_the_learner_which_evaluates_them()
+    {
+        using var temp = new TempDirectory();
+        var dataset = Dataset(temp,
+            """{"prompt": "1+1", "answer": "2", "split": "train"}""",
+            """{"prompt": "Print 1.", "tests": [{"input": "", "output": "1"}], "split": "held-out"}""");
+
+        var refusal = await Assert.ThrowsAsync<SandboxUnavailableException>(() =>
+            RunAdmission.CheckProblemsAsync(dataset, PromptTokens.Bytes, 16, Context, Rules("/nonexistent/bwrap"), CancellationToken.None));
+
+        Assert.Contains("/nonexistent/bwrap", refusal.Message);
     }
 }
