@@ -4,15 +4,17 @@ namespace Pipeline.Tasks.Countdown;
 
 /// <summary>One try at a Countdown puzzle as a search trace writes it: the numbers combined two at a time until one
 /// value is left, every step written out ("25*7=175"), and the whole as one expression ("25*7-3"). Every
-/// intermediate value is a positive whole number, as in <see cref="CountdownGenerator"/>: subtraction takes the
-/// smaller from the larger, division only where it divides exactly.</summary>
+/// intermediate value is a positive whole number: subtraction takes the smaller from the larger, division only where
+/// it divides exactly. <see cref="CountdownGenerator"/> builds its puzzles with the same procedure.</summary>
 public sealed record CountdownAttempt(IReadOnlyList<string> Steps, long Value, string Expression)
 {
     const string Operations = "+-*/";
 
     /// <summary>A random try over all of <paramref name="numbers"/>, each used once: deterministic for a given
     /// <paramref name="random"/> state.</summary>
-    public static CountdownAttempt Random(IReadOnlyList<int> numbers, Random random)
+    /// <param name="divideByOne">whether "x/1" may be a step: a puzzle's construction allows it, while a trace's try
+    /// does not (a step that changes nothing teaches nothing)</param>
+    public static CountdownAttempt Random(IReadOnlyList<int> numbers, Random random, bool divideByOne = false)
     {
         var pool = numbers.Select(n => new Term(n, Invariant(n), Precedence.Atom)).ToList();
         var steps = new List<string>();
@@ -20,7 +22,7 @@ public sealed record CountdownAttempt(IReadOnlyList<string> Steps, long Value, s
         {
             var left = Take(pool, random);
             var right = Take(pool, random);
-            var (term, step) = Apply(left, right, random);
+            var (term, step) = Apply(left, right, random, divideByOne);
             steps.Add(step);
             pool.Add(term);
         }
@@ -36,7 +38,7 @@ public sealed record CountdownAttempt(IReadOnlyList<string> Steps, long Value, s
     }
 
     /// <summary>A random operation that keeps the result a positive whole number ('+' and '×' always do).</summary>
-    static (Term Term, string Step) Apply(Term a, Term b, Random random)
+    static (Term Term, string Step) Apply(Term a, Term b, Random random, bool divideByOne)
     {
         int start = random.Next(Operations.Length);
         for (int k = 0; k < Operations.Length; k++)
@@ -48,7 +50,7 @@ public sealed record CountdownAttempt(IReadOnlyList<string> Steps, long Value, s
                 '+' => (a, b, checked(a.Value + b.Value)),
                 '*' => (a, b, checked(a.Value * b.Value)),
                 '-' when larger.Value > smaller.Value => (larger, smaller, larger.Value - smaller.Value),
-                '/' when smaller.Value > 0 && larger.Value % smaller.Value == 0 && smaller.Value != 1 => (larger, smaller, larger.Value / smaller.Value),
+                '/' when smaller.Value > 0 && larger.Value % smaller.Value == 0 && (divideByOne || smaller.Value != 1) => (larger, smaller, larger.Value / smaller.Value),
                 _ => null,
             };
             if (chosen is not { } c) continue;
@@ -58,7 +60,8 @@ public sealed record CountdownAttempt(IReadOnlyList<string> Steps, long Value, s
         throw new InvalidOperationException("unreachable: addition always applies");
     }
 
-    /// <summary>The fewest parentheses that keep the meaning (see <see cref="CountdownGenerator"/>).</summary>
+    /// <summary>Writes the fewest parentheses that keep the meaning: an operand in brackets only when it binds
+    /// more loosely than the operation, or equally on the right of '-' or '/' (a-(b-c), a/(b*c)).</summary>
     static Term Join(Term left, char op, Term right, long value)
     {
         var precedence = op is '+' or '-' ? Precedence.Sum : Precedence.Product;
