@@ -35,16 +35,18 @@ public static class EvalCommand
                 _ => $", pass@1 {score.PassAt1:P1}, pass@{samples} {score.PassAtK:P1}",
             };
             context.Out.MarkupLineInterpolated($"{directory}: {score.Problems} held-out problems, accuracy {score.Accuracy:P1}, format {score.FormatRate:P1}{passAtK}");
-            await context.WriteJsonAsync(new
+            await context.WriteJsonAsync(new Dictionary<string, object?>
             {
-                Checkpoint = directory,
-                score.Problems,
-                score.Accuracy,
-                score.FormatRate,
-                PassAtK = JsonResults.Finite(score.PassAtK),
-                PassAt1 = JsonResults.Finite(score.PassAt1),
-                score.K,
-                score.Verdicts,
+                ["checkpoint"] = directory,
+                ["problems"] = score.Problems,
+                ["accuracy"] = score.Accuracy,
+                ["format_rate"] = score.FormatRate,
+                ["pass_at_k"] = JsonResults.Finite(score.PassAtK),
+                ["pass_at_1"] = JsonResults.Finite(score.PassAt1),
+                ["k"] = score.K,
+                ["mean_completion_tokens"] = JsonResults.Finite(score.MeanCompletionTokens),
+                ["self_verification_rate"] = JsonResults.Finite(score.SelfVerificationRate),
+                ["verdicts"] = score.Verdicts,
             });
             return ExitCodes.Success;
         });
