@@ -109,16 +109,6 @@ public static class LearnerBenchmark
         }
     }
 
-    /// <summary>A new base policy of the Pretrain settings' shape, seeded, written where a run reads its base from: what
-    /// a step costs depends on the shape, not on what the weights have learnt.</summary>
-    public static string FreshPolicy(Pipeline.Policy.Training.PretrainOptions shape, string directory)
-    {
-        manual_seed(shape.Seed);
-        using var policy = new CausalLm(shape.ModelConfig() with { Precision = LinearPrecision.Fp32 });
-        Checkpoint.Save(policy, directory);
-        return directory;
-    }
-
     static StepResult Updated(StepResult step) => step.Updated
         ? step
         : throw new InvalidOperationException("the benchmark's batch produced no update (dynamic sampling dropped every group)");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Pipeline.Benchmarks;
 using Pipeline.Benchmarks.Learner;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Workflows;
@@ -42,7 +43,7 @@ public static class BenchLearnerCommand
             try
             {
                 var basePolicy = context.Get(policy)?.FullName
-                    ?? LearnerBenchmark.FreshPolicy(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section), Path.Combine(scratch, "base"));
+                    ?? BenchmarkPolicy.Fresh(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section), Path.Combine(scratch, "base"));
                 Log($"bench learner: {plan.Prompts}×{plan.GroupSize} sequences of at most {plan.MaxTokens} completion tokens, policy {basePolicy}");
                 result = await Task.Run(() => LearnerBenchmark.Run(plan, settings, placement, basePolicy, task,
                     PretrainingCorpus.For(task, configuration), Log, context.Cancellation), context.Cancellation);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
-using Pipeline.Benchmarks.Learner;
+using Pipeline.Benchmarks;
 using Pipeline.Benchmarks.Rollout;
 using Pipeline.Cli.Hosting;
 using Pipeline.Hosting;
@@ -42,7 +42,7 @@ public static class BenchRolloutCommand
             try
             {
                 var directory = context.Get(policy)?.FullName
-                    ?? LearnerBenchmark.FreshPolicy(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section), Path.Combine(scratch, "policy"));
+                    ?? BenchmarkPolicy.Fresh(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section), Path.Combine(scratch, "policy"));
                 using var sampled = placement.ForInference(Checkpoint.Load(directory));
                 sampled.eval();
                 Log($"bench rollout: {string.Join(", ", plan.Sequences)} sequences of {plan.MaxTokens} tokens at most, {placement.ComputeDtype}, policy {directory}");
