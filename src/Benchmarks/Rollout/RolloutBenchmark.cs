@@ -9,7 +9,8 @@ namespace Pipeline.Benchmarks.Rollout;
 
 /// <summary>What <c>pipeline bench rollout</c> measures and how much of it.</summary>
 /// <param name="Sequences">batch sizes in sampled rows</param>
-/// <param name="GroupSize">samples per prompt (Run:GroupSize), fewer where a batch has fewer rows</param>
+/// <param name="GroupSize">samples per prompt (Run:GroupSize); a batch it does not divide takes the largest group size
+/// that divides both</param>
 /// <param name="MaxTokens">the completion-token budget (Run:MaxTokens)</param>
 /// <param name="GemmSeconds">time spent on each GEMM shape</param>
 /// <param name="SquareSide">the side of the large square GEMM</param>
@@ -52,8 +53,7 @@ public static class RolloutBenchmark
         var batches = plan.Sequences.Select(sequences =>
         {
             cancellation.ThrowIfCancellationRequested();
-            int group = Math.Min(plan.GroupSize, sequences);
-            if (sequences % group != 0) throw new ArgumentException($"{sequences} sequences are not a whole number of groups of {group}");
+            int group = (int)System.Numerics.BigInteger.GreatestCommonDivisor(plan.GroupSize, sequences); // whole groups, exactly `sequences` rows
             var prompts = task.HeldOut.Take(sequences / group).Select(p => policy.Prompts.ForQuestion(p.Question)).ToArray();
             if (prompts.Length * group != sequences) throw new ArgumentException($"the task has fewer than {sequences / group} held-out problems");
             ulong Seed(int prompt, int sample) => SampleSeeds.Derive(seed, sequences, prompt, sample);
