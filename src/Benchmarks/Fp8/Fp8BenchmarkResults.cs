@@ -45,4 +45,8 @@ public sealed record Fp8Grpo(int Steps, double BaseAccuracy, double Fp32Accuracy
 
 public sealed record Fp8BenchmarkResult(
     IReadOnlyList<Fp8AccumulationRow> Accumulation, Fp8Parity Parity, Fp8Transport Transport, Fp8Grpo? Grpo, bool Quick,
-    string AccumulationOperands, double WallSeconds);
+    string AccumulationOperands, double WallSeconds)
+{
+    /// <summary>The machine the figures were measured on.</summary>
+    public MachineDescription? Machine { get; init; }
+}

@@ -21,6 +21,8 @@ public static class BenchCommand
         command.Subcommands.Add(Bus());
         command.Subcommands.Add(BenchVerifierCommand.Create());
         command.Subcommands.Add(BenchFp8Command.Create());
+        command.Subcommands.Add(BenchLearnerCommand.Create());
+        command.Subcommands.Add(BenchRolloutCommand.Create());
         return command;
     }
 

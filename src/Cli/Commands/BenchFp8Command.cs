@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Benchmarks;
 using Pipeline.Benchmarks.Fp8;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
@@ -11,6 +12,7 @@ using Pipeline.Learner.Runs;
 using Pipeline.Orchestration;
 using Pipeline.Policy.Training;
 using Pipeline.Tasks.Arithmetic;
+using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
@@ -65,7 +67,9 @@ public static class BenchFp8Command
                 Directory.Delete(scratch, recursive: true);
             }
             Log("done");
+            result = result with { Machine = MachineDescription.Current() };
             Fp8BenchmarkTables.Write(result, context.Out);
+            context.Out.MarkupLineInterpolated($"[grey]machine: {result.Machine.Summary}[/]");
             await context.WriteJsonAsync(result);
             return ExitCodes.Success;
         });

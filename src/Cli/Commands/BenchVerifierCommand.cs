@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Benchmarks;
 using Pipeline.Cli.Hosting;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Workflows;
@@ -31,7 +32,8 @@ public static class BenchVerifierCommand
         string? Isolation,
         string? BareCommand,
         string? SandboxUnavailable,
-        int ProcessorCount);
+        int ProcessorCount,
+        MachineDescription Machine);
 
     public static Command Create()
     {
@@ -62,9 +64,10 @@ public static class BenchVerifierCommand
                 rules.ScoresPerSecondPerCore, rules.Scores, rules.Seconds, rules.MeanCompletionChars, rules.CorrectShare,
                 sandboxed?.SandboxedRunsPerSecond, sandboxed?.BareRunsPerSecond, sandboxed?.OverheadRatio,
                 sandboxed?.Runs, sandboxed?.Parallelism, sandboxed?.Isolation, sandboxed?.PythonCommand,
-                availability.Available ? null : availability.Detail, Environment.ProcessorCount);
+                availability.Available ? null : availability.Detail, Environment.ProcessorCount, MachineDescription.Current());
 
-            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]verifier on {Environment.ProcessorCount} cores[/]");
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]verifier on {Environment.ProcessorCount} cores[/]")
+                .Caption(Markup.Escape(report.Machine.Summary));
             table.AddColumn("measure").AddColumn(new TableColumn("per second").RightAligned()).AddColumn("detail");
             table.AddRow("rule scores, one core", $"{rules.ScoresPerSecondPerCore:N0}", Markup.Escape($"{rules.Scores:N0} math completions of {rules.MeanCompletionChars:F0} chars ({rules.CorrectShare:P0} correct) in {rules.Seconds:F1} s"));
             if (sandboxed is not null)

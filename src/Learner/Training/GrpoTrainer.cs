@@ -79,14 +79,23 @@ public sealed class GrpoTrainer : IDisposable
         using var scope = NewDisposeScope();
         using var layout = TokenLayout.Build(batch.Prompts, batch.Completions, _policy.Config.PadId, _policy.Device);
         var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength).to(_policy.Device); // (B, Lc)
+        var phase = Stopwatch.StartNew();
+        double batchSeconds = clock.Elapsed.TotalSeconds;
         var reference = ReferenceLogProbs(layout);                                          // (B, Lc) or null
+        double referenceSeconds = phase.Elapsed.TotalSeconds;
+        phase.Restart();
         _optimizer.zero_grad();
         var (logProbs, entropy) = SequenceLogProbs.ComputeWithEntropy(_policy, layout, _temperature); // (B, Lc) each
         var advantages = tensor(batch.Advantages, device: _policy.Device);                  // (B)
         var loss = PolicyLoss.Compute(logProbs, behaviour, reference, advantages, layout.CompletionMask, _options, _maxTokens);
+        double forwardSeconds = phase.Elapsed.TotalSeconds;
+        phase.Restart();
         loss.Loss.backward();
+        double backwardSeconds = phase.Elapsed.TotalSeconds;
+        phase.Restart();
         double gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);
         _optimizer.step();
+        var phases = new StepPhases(batchSeconds, referenceSeconds, forwardSeconds, backwardSeconds, phase.Elapsed.TotalSeconds);
 
         return result with
         {
@@ -98,6 +107,7 @@ public sealed class GrpoTrainer : IDisposable
             Entropy = MaskedMean(entropy, layout.CompletionMask),
             GradNorm = gradNorm,
             CompletionTokens = loss.Stats.TokenCount,
+            Phases = phases,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }

@@ -32,5 +32,8 @@ public sealed record StepResult
     public double? Entropy { get; init; }
     public double GradNorm { get; init; }
     public long CompletionTokens { get; init; }
+
+    /// <summary>Where the update's time went (null without one).</summary>
+    public StepPhases? Phases { get; init; }
     public double Seconds { get; init; }
 }

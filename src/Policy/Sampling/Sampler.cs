@@ -29,7 +29,7 @@ public sealed class Sampler(CausalLm policy)
         for (int r = 0; r < rows; r++)
         {
             ulong seed = seeds(r / groupSize, r % groupSize);
-            samples[r] = new Row(new Random(unchecked((int)(seed ^ (seed >> 32)))));
+            samples[r] = new Row(RowGenerator(seed));
         }
 
         using var layout = TokenLayout.Build(prompts, prompts.Select(_ => Array.Empty<int>()).ToArray(), policy.Config.PadId, device);
@@ -86,12 +86,16 @@ public sealed class Sampler(CausalLm policy)
             .ToArray();
     }
 
+    /// <summary>The generator a sample draws its uniform numbers from, given its seed.</summary>
+    public static Random RowGenerator(ulong seed) => new(unchecked((int)(seed ^ (seed >> 32))));
+
     /// <summary>The next token of every active row and its log-prob under the temperature-scaled distribution.
     /// Nucleus sampling (Holtzman et al. 2020) draws from the smallest set of most likely tokens whose probability
     /// reaches top-p: a row's tokens in descending probability, those whose preceding mass is below top-p kept, and
-    /// the first whose running mass exceeds u · (kept mass) chosen, u uniform in [0, 1) from the row's own generator.</summary>
+    /// the first whose running mass exceeds u · (kept mass) chosen, u uniform in [0, 1) from the row's own generator.
+    /// Public so that a benchmark's sampler without a cache draws exactly the same tokens from the same logits.</summary>
     /// <param name="logits">(R, V)</param>
-    static (long[] Tokens, float[] LogProbs) Choose(Tensor logits, Random[] randoms, SamplingParameters parameters)
+    public static (long[] Tokens, float[] LogProbs) Choose(Tensor logits, Random[] randoms, SamplingParameters parameters)
     {
         var scaled = logits.to(float32);
         if (parameters.Temperature > 0) scaled = scaled / parameters.Temperature;

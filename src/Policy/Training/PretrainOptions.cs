@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Policy.Fp8;
+using Pipeline.Policy.Model;
 
 namespace Pipeline.Policy.Training;
 
@@ -26,4 +27,15 @@ public sealed class PretrainOptions
     [Range(1, 64)] public int Heads { get; set; } = 4;
     [Range(8, 16384)] public int IntermediateSize { get; set; } = 384;
     [Range(16, 8192)] public int MaxPositions { get; set; } = 256;
+
+    /// <summary>The shape of a new base policy over the byte tokenizer's vocabulary.</summary>
+    public PolicyConfig ModelConfig() => CausalLm.DefaultConfig() with
+    {
+        HiddenSize = HiddenSize,
+        NumHiddenLayers = Layers,
+        NumAttentionHeads = Heads,
+        IntermediateSize = IntermediateSize,
+        MaxPositionEmbeddings = MaxPositions,
+        Precision = Precision,
+    };
 }

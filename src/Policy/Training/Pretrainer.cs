@@ -22,15 +22,7 @@ public sealed class Pretrainer(PretrainOptions options)
     {
         manual_seed(options.Seed);
         var random = new Random((int)options.Seed);
-        var policy = new CausalLm(CausalLm.DefaultConfig() with
-        {
-            HiddenSize = options.HiddenSize,
-            NumHiddenLayers = options.Layers,
-            NumAttentionHeads = options.Heads,
-            IntermediateSize = options.IntermediateSize,
-            MaxPositionEmbeddings = options.MaxPositions,
-            Precision = options.Precision,
-        });
+        var policy = new CausalLm(options.ModelConfig());
         using var optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var clock = Stopwatch.StartNew();
         long tokens = 0;

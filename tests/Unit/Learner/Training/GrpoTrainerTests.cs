@@ -99,6 +99,27 @@ public sealed class GrpoTrainerTests
         policy.Dispose();
     }
 
+    [Fact]
+    public void A_step_says_where_its_time_went_and_a_step_without_an_update_has_no_phases()
+    {
+        // Not a timing test: the phases are parts of the step, so none is negative and together they fit inside it.
+        using var scope = NewDisposeScope();
+        var policy = TinyPolicy.Create(seed: 3);
+        using var trainer = Trainer(policy);
+
+        var step = trainer.Step([OnPolicyGroup(policy, (Rewarded, 1.0), (Unrewarded, 0.0))]);
+        var phases = step.Phases!;
+        var skipped = trainer.Step([OnPolicyGroup(policy, (Rewarded, 1.0), (Unrewarded, 1.0))]);
+
+        double[] parts = [phases.Batch, phases.Reference, phases.PolicyForward, phases.PolicyBackward, phases.Optimizer];
+        Assert.All(parts, part => Assert.True(part >= 0));
+        Assert.True(phases.PolicyForward > 0 && phases.PolicyBackward > 0 && phases.Optimizer > 0);
+        Assert.True(parts.Sum() <= step.Seconds, $"{parts.Sum()} s of phases in a {step.Seconds} s step");
+        Assert.False(skipped.Updated);
+        Assert.Null(skipped.Phases);
+        policy.Dispose();
+    }
+
     static GrpoTrainer Trainer(CausalLm policy) =>
         new(policy, reference: null, new GrpoOptions { Beta = 0, Aggregation = LossAggregation.Dapo, LearningRate = 1e-3 }, MaxTokens, temperature: 1f);
 

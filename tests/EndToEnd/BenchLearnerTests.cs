@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace Pipeline.Tests.EndToEnd;
+
+/// <summary><c>pipeline bench learner --quick</c> as a user runs it: the JSON has the shape and its figures are
+/// consistent with each other (no timing targets: speed is for the benchmark itself).</summary>
+public sealed class BenchLearnerTests
+{
+    [Fact]
+    public async Task Quick_bench_writes_the_gemm_peak_and_each_precision_s_step()
+    {
+        using var pipeline = new PipelineProcess();
+
+        var (exitCode, output) = await pipeline.RunAsync(TimeSpan.FromMinutes(5), "bench", "learner", "--quick", "--json", "learner.json");
+
+        Assert.True(exitCode == 0, output);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(pipeline.PathOf("learner.json")));
+        var root = json.RootElement;
+        var machine = root.GetProperty("machine");
+        Assert.False(string.IsNullOrWhiteSpace(machine.GetProperty("cpu").GetString()));
+        Assert.InRange(machine.GetProperty("torch_threads").GetInt32(), 1, 4096);
+        Assert.Contains(machine.GetProperty("cpu").GetString()!, output);
+        double peak = root.GetProperty("gemm_peak_gflops").GetDouble();
+        Assert.InRange(peak, 0.1, 1e6);
+
+        var flops = root.GetProperty("flops");
+        Assert.True(flops.GetProperty("padded_total").GetDouble() >= flops.GetProperty("total").GetDouble());
+        Assert.Equal(2 * flops.GetProperty("policy_forward").GetDouble(), flops.GetProperty("policy_backward").GetDouble(), 1e-6);
+
+        foreach (var name in new[] { "fp32", "fp8" })
+        {
+            var precision = root.GetProperty(name);
+            Assert.True(precision.GetProperty("available").GetBoolean(), precision.ToString());
+            double seconds = precision.GetProperty("step_seconds").GetDouble();
+            double gflops = precision.GetProperty("learner_gflops").GetDouble();
+            Assert.True(seconds > 0);
+            Assert.Equal(flops.GetProperty("total").GetDouble() / seconds / 1e9, gflops, gflops * 1e-9);
+            Assert.Equal(gflops / peak, precision.GetProperty("mfu").GetDouble(), 1e-9);
+            var breakdown = precision.GetProperty("breakdown");
+            foreach (var phase in new[] { "policy_forward", "policy_backward", "reference", "optimizer" })
+                Assert.InRange(breakdown.GetProperty(phase).GetDouble(), 0, seconds);
+        }
+
+        // The learner cannot train in BF16 yet: the section says so instead of holding figures.
+        var bf16 = root.GetProperty("bf16");
+        Assert.False(bf16.GetProperty("available").GetBoolean());
+        Assert.Contains("BF16", bf16.GetProperty("unavailable").GetString());
+        Assert.False(bf16.TryGetProperty("learner_gflops", out _));
+    }
+}
