@@ -17,6 +17,11 @@ namespace Pipeline.Policy.Fp8;
 /// </para></summary>
 public static class Fp8Gemm
 {
+    /// <summary>q(W): the weight in 128×128 blocks, as both Fprop and Dgrad see it. One 128×128 block serves W and Wᵀ,
+    /// so a layer quantises its weight once per forward pass and hands the result to its backward pass.</summary>
+    /// <param name="weight">(N, K)</param>
+    public static Tensor QuantiseWeight(Tensor weight) => Fp8Quantiser.BlockWiseRoundTrip(weight);
+
     /// <summary>Fprop: y = q(x)·q(W)ᵀ.</summary>
     /// <param name="x">(M, K) activations, tiled along K</param>
     /// <param name="weight">(N, K), in 128×128 blocks</param>
@@ -24,9 +29,17 @@ public static class Fp8Gemm
     public static Tensor Fprop(Tensor x, Tensor weight)
     {
         using var scope = NewDisposeScope();
-        var xq = Fp8Quantiser.TileWiseRoundTrip(x);          // (M, K)
-        var wq = Fp8Quantiser.BlockWiseRoundTrip(weight);    // (N, K)
-        return xq.matmul(wq.t()).MoveToOuterDisposeScope();  // (M, N)
+        return FpropQuantised(x, QuantiseWeight(weight)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Fprop with the weight already quantised (<see cref="QuantiseWeight"/>).</summary>
+    /// <param name="x">(M, K)</param>
+    /// <param name="quantisedWeight">(N, K), q(W)</param>
+    public static Tensor FpropQuantised(Tensor x, Tensor quantisedWeight)
+    {
+        using var scope = NewDisposeScope();
+        var xq = Fp8Quantiser.TileWiseRoundTrip(x);                    // (M, K)
+        return xq.matmul(quantisedWeight.t()).MoveToOuterDisposeScope(); // (M, N)
     }
 
     /// <summary>Dgrad: dx = q(dy)·q(W), the output gradient tiled along N.</summary>
@@ -36,9 +49,17 @@ public static class Fp8Gemm
     public static Tensor Dgrad(Tensor gradOutput, Tensor weight)
     {
         using var scope = NewDisposeScope();
-        var dyq = Fp8Quantiser.TileWiseRoundTrip(gradOutput);  // (M, N)
-        var wq = Fp8Quantiser.BlockWiseRoundTrip(weight);      // (N, K)
-        return dyq.matmul(wq).MoveToOuterDisposeScope();       // (M, K)
+        return DgradQuantised(gradOutput, QuantiseWeight(weight)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Dgrad with the weight already quantised, as Fprop quantised it.</summary>
+    /// <param name="gradOutput">(M, N)</param>
+    /// <param name="quantisedWeight">(N, K), q(W)</param>
+    public static Tensor DgradQuantised(Tensor gradOutput, Tensor quantisedWeight)
+    {
+        using var scope = NewDisposeScope();
+        var dyq = Fp8Quantiser.TileWiseRoundTrip(gradOutput);             // (M, N)
+        return dyq.matmul(quantisedWeight).MoveToOuterDisposeScope();     // (M, K)
     }
 
     /// <summary>Wgrad: dW = q(dyᵀ)·q(xᵀ)ᵀ, both operands tiled along the token dimension M (128×1 tiles of the
