@@ -151,11 +151,7 @@ public sealed class ServiceCluster : IAsyncDisposable
             _output.WriteLine(process.Tail(25));
         }
         NpgsqlConnection.ClearAllPools();
-        await using var server = new NpgsqlConnection(_fixture.PostgresServer);
-        await server.OpenAsync();
-        await using var drop = server.CreateCommand();
-        drop.CommandText = $"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(ConnectionString).Database}\" WITH (FORCE)";
-        await drop.ExecuteNonQueryAsync();
+        await Data.PostgresTestDatabase.DropAsync(ConnectionString);
         if (failures.Count > 0) throw new AggregateException("could not stop every service process", failures);
     }
 }
