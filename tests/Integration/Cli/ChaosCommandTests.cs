@@ -6,8 +6,9 @@ namespace Pipeline.Tests.Integration.Cli;
 
 /// <summary><c>pipeline chaos</c> as a user runs it against the test's broker and database: it starts its own
 /// service processes, injects a one-minute seeded fault schedule (kills, a paused worker, broker and database
-/// restarts through infra/services.sh) and checks the run from the database and the broker.</summary>
-[Collection(DistributedCollection.Name)]
+/// restarts through infra/services.sh) and checks the run from the database and the broker. It restarts the shared
+/// servers, so it runs in the collection that runs alone.</summary>
+[Collection(ServerRestartCollection.Name)]
 public sealed class ChaosCommandTests(DistributedFixture fixture, ITestOutputHelper output)
 {
     [Fact]

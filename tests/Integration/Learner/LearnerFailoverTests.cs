@@ -47,31 +47,6 @@ public sealed class LearnerFailoverTests(DistributedFixture fixture, ITestOutput
         output.WriteLine($"learner {trainer.Name} trained up to its kill, {standby.Name} finished run {runId}: {run.Versions.Count - 1} versions");
     }
 
-    [Theory]
-    [InlineData("rabbitmq", 5)]
-    [InlineData("postgres", 3)]
-    public async Task A_run_completes_when_a_server_restarts_in_the_middle_of_it(string server, double downSeconds)
-    {
-        await using var cluster = await ServiceCluster.CreateAsync(fixture, output);
-        var learner = cluster.StartLearner();
-        var worker = cluster.StartRollout("rollout");
-        var verifier = cluster.StartVerifier("verifier");
-        await ServiceCluster.WaitUntilStartedAsync(learner, worker, verifier);
-
-        var json = Path.Combine(fixture.WorkingDirectory, $"train-{Guid.NewGuid():N}.json");
-        var train = cluster.StartTrain(json);
-        var version2 = await learner.WaitForAsync(l => l.Is("run {RunId} step {Step}") && l.Int("Version") == 2, "version 2", TimeSpan.FromMinutes(8));
-        await LocalServices.RestartAsync(server, downSeconds);
-
-        var result = await cluster.FinishTrainAsync(train, json);
-        Assert.Equal("completed", result.GetProperty("status").GetString());
-        var run = await StoredRun.ReadAsync(cluster, version2.Guid("RunId"));
-        run.AssertEveryGroupStoredExactlyOnce();
-        run.AssertEveryBatchConsumedExactlyOnce();
-        run.AssertVersionsMatchTheirCheckpoints(atLeast: 5);
-        output.WriteLine($"{server} down {downSeconds} s after version 2: {run.Versions.Count - 1} versions, duplicates ignored {run.Summary.DuplicatesIgnored}");
-    }
-
     static async Task<string> LeaseOwnerAsync(ServiceCluster cluster, Guid runId)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
