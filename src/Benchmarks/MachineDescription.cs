@@ -15,9 +15,8 @@ public sealed record MachineDescription(string Cpu, IReadOnlyList<string> Flags,
     public static readonly string[] FlagsThatMatter =
         ["avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8", "amx_fp16"];
 
-    /// <summary>Whether the CPU multiplies BF16 natively (AVX-512 BF16 or AMX); without it libtorch's BF16 GEMM is a
-    /// slow conversion path (≈ 1 GFLOP/s on the AVX2 machine).</summary>
-    public bool HasBf16 => Flags.Contains("avx512_bf16") || Flags.Contains("amx_bf16");
+    /// <summary>Whether the CPU multiplies BF16 natively (<see cref="Policy.CpuFeatures.HasBf16Units"/>).</summary>
+    public bool HasBf16 => Policy.CpuFeatures.HasBf16Units(Flags.ToHashSet());
 
     /// <summary>One line for a table's caption or a log: <c>AMD EPYC · avx2 fma avx512f … · 2 threads of 2</c>.</summary>
     public string Summary => $"{Cpu} · {(Flags.Count > 0 ? string.Join(' ', Flags) : "no AVX2/AVX-512/AMX")} · {TorchThreads} libtorch threads of {LogicalProcessors} processors";
@@ -30,17 +29,18 @@ public sealed record MachineDescription(string Cpu, IReadOnlyList<string> Flags,
     /// <c>flags</c>).</summary>
     public static MachineDescription FromCpuInfo(string cpuInfo, int logicalProcessors, int torchThreads)
     {
-        string? model = null, flags = null;
+        string? model = null;
         foreach (var line in cpuInfo.Split('\n'))
         {
             int colon = line.IndexOf(':');
             if (colon < 0) continue;
-            var key = line[..colon].Trim();
-            var value = line[(colon + 1)..].Trim();
-            if (model is null && key == "model name") model = value;
-            else if (flags is null && key == "flags") flags = value;
+            if (line[..colon].Trim() == "model name")
+            {
+                model = line[(colon + 1)..].Trim();
+                break;
+            }
         }
-        var reported = (flags ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        var reported = Policy.CpuFeatures.Flags(cpuInfo);
         return new MachineDescription(
             string.IsNullOrEmpty(model) ? RuntimeInformation.ProcessArchitecture.ToString() : model,
             FlagsThatMatter.Where(reported.Contains).ToArray(), logicalProcessors, torchThreads);

@@ -34,5 +34,19 @@ public sealed class BenchRolloutTests
             Assert.Equal(batch.GetProperty("kv_tokens").GetInt64(), batch.GetProperty("nocache_tokens").GetInt64());
             Assert.Equal(1.0, batch.GetProperty("identical_sequences").GetDouble());
         }
+
+        // Sampling ran in the compute dtype auto picked; where the CPU has BF16 units, FP32 and BF16 sampling were compared
+        // at the largest batch, and the BF16 rollout's distributions are close to the learner's, not identical.
+        var machine = root.GetProperty("machine");
+        bool hasBf16 = machine.GetProperty("flags").EnumerateArray().Any(f => f.GetString() is "avx512_bf16" or "amx_bf16");
+        Assert.Equal(hasBf16 ? "bf16" : "fp32", root.GetProperty("compute_dtype").GetString());
+        Assert.Equal(hasBf16, root.TryGetProperty("bf16", out var bf16));   // null is left out
+        if (!hasBf16) return;
+        Assert.Equal(8, bf16.GetProperty("sequences").GetInt32());
+        Assert.Equal(bf16.GetProperty("bf16_tokens_per_second").GetDouble() / bf16.GetProperty("fp32_tokens_per_second").GetDouble(),
+            bf16.GetProperty("bf16_speedup").GetDouble(), 1e-9);
+        Assert.True(bf16.GetProperty("tokens").GetInt32() > 0);
+        Assert.InRange(bf16.GetProperty("mean_kl").GetDouble(), 1e-12, 0.01);
+        Assert.InRange(bf16.GetProperty("max_kl").GetDouble(), bf16.GetProperty("mean_kl").GetDouble(), 0.1);
     }
 }

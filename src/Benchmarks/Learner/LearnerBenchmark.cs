@@ -31,7 +31,8 @@ public sealed record LearnerBenchmarkPlan(int Prompts, int GroupSize, int MaxTok
 /// The learner against the machine's own limit, in one process: libtorch's GEMM peak measured here and now (FP32 at the
 /// model's shapes and a large square; BF16 too where the CPU multiplies it natively), then the real GRPO step
 /// (<see cref="GrpoTrainer.Step"/>, built as a run builds it by <see cref="RecordedTrainer"/>) on one fixed batch
-/// (<see cref="LearnerBenchmarkBatch"/>) with FP32 and with FP8 linear layers, its model FLOPs counted from the batch
+/// (<see cref="LearnerBenchmarkBatch"/>) with FP32, FP8 and (where the CPU has BF16 units) BF16 mixed-precision linear
+/// layers, each against its own GEMM peak, its model FLOPs counted from the batch
 /// (<see cref="StepFlops"/>) and its time split by <see cref="StepPhases"/>.
 /// </summary>
 public static class LearnerBenchmark
@@ -64,13 +65,13 @@ public static class LearnerBenchmark
         var fp32Peak = GemmProbe.Measure(shapes, float32, plan.GemmSeconds, cancellation);
         var bf16Peak = machine.HasBf16 ? GemmProbe.Measure(shapes, bfloat16, plan.GemmSeconds, cancellation) : null;
 
-        var fp32 = Train(LinearPrecision.Fp32);
-        var fp8 = Train(LinearPrecision.Fp8);
-        var bf16 = new LearnerPrecision(false,
-            "the learner trains FP32 master weights with FP32 GEMMs: Policy:ComputeDtype=bfloat16 applies to sampling, evaluation " +
-            "and the reference only; BF16 mixed-precision training is not built yet" +
-            (machine.HasBf16 ? "" : ", and this CPU has no BF16 units (avx512_bf16, amx_bf16), so its BF16 GEMM peak was not measured"),
-            bf16Peak?.PeakGflops);
+        var fp32Placement = new PolicyOptions { Device = placement.Device, ComputeDtype = "float32" };
+        var fp32 = Train(LinearPrecision.Fp32, fp32Placement, fp32Peak.PeakGflops);
+        var fp8 = Train(LinearPrecision.Fp8, fp32Placement, fp32Peak.PeakGflops);
+        var bf16 = bf16Peak is null
+            ? new LearnerPrecision(false, "this CPU has no BF16 units (avx512_bf16, amx_bf16): BF16 GEMMs would be emulated, so neither " +
+                "its peak nor BF16 mixed-precision training was measured", null)
+            : Train(LinearPrecision.Bf16, new PolicyOptions { Device = placement.Device, ComputeDtype = "bfloat16" }, bf16Peak.PeakGflops);
 
         return new LearnerBenchmarkResult(machine, fp32Peak.PeakGflops, fp32, bf16, fp8,
             new LearnerBenchmarkModel(config.NumHiddenLayers, config.HiddenSize, config.NumAttentionHeads, config.KeyValueHeads,
@@ -80,14 +81,14 @@ public static class LearnerBenchmark
                 padded.PolicyForward, padded.PolicyBackward, padded.Reference, padded.Total),
             [.. fp32Peak.Shapes, .. bf16Peak?.Shapes ?? []], plan.Quick, clock.Elapsed.TotalSeconds);
 
-        LearnerPrecision Train(LinearPrecision precision)
+        LearnerPrecision Train(LinearPrecision precision, PolicyOptions where, double peak)
         {
             cancellation.ThrowIfCancellationRequested();
             var run = settings.Run.Clone();
             run.BasePolicy = basePolicy;
             run.MaxTokens = plan.MaxTokens;
             using var policy = Checkpoint.Load(basePolicy, null, precision);
-            using var trainer = RecordedTrainer.New(policy, settings with { Run = run }, placement);
+            using var trainer = RecordedTrainer.New(policy, settings with { Run = run }, where);
             log($"{precision.ToString().ToUpperInvariant()} learner: 1 warm-up step, then {plan.Steps} timed");
             Updated(trainer.Step(groups));
             var steps = Enumerable.Range(0, plan.Steps).Select(_ =>
@@ -104,8 +105,8 @@ public static class LearnerBenchmark
                 Other = Math.Max(0, seconds - breakdown.PolicyForward - breakdown.PolicyBackward - breakdown.Reference - breakdown.Optimizer - breakdown.Batch),
             };
             double gflops = real.Total / seconds / 1e9, executed = padded.Total / seconds / 1e9;
-            return new LearnerPrecision(true, null, fp32Peak.PeakGflops, gflops, gflops / fp32Peak.PeakGflops, executed,
-                executed / fp32Peak.PeakGflops, seconds, breakdown, plan.Steps, withReference ? GemmProbe.DtypeName(placement.Dtype()) : null);
+            return new LearnerPrecision(true, null, peak, gflops, gflops / peak, executed, executed / peak, seconds, breakdown, plan.Steps,
+                withReference ? GemmProbe.DtypeName(where.Dtype()) : null);
         }
     }
 

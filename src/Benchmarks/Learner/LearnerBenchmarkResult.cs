@@ -4,7 +4,8 @@ namespace Pipeline.Benchmarks.Learner;
 
 /// <summary>What <c>pipeline bench learner</c> writes. <see cref="GemmPeakGflops"/> is the FP32 peak measured in the
 /// same run, the denominator of <see cref="LearnerPrecision.Mfu"/> for FP32 and FP8 (whose GEMMs run in FP32 on
-/// dequantised operands here); BF16 carries its own peak.</summary>
+/// dequantised operands here); BF16 carries its own peak. <see cref="Bf16Speedup"/> is the FP32 step time ÷ the BF16
+/// step time, when both ran.</summary>
 public sealed record LearnerBenchmarkResult(
     MachineDescription Machine,
     double GemmPeakGflops,
@@ -16,7 +17,10 @@ public sealed record LearnerBenchmarkResult(
     LearnerFlops Flops,
     IReadOnlyList<GemmMeasurement> Gemm,
     bool Quick,
-    double WallSeconds);
+    double WallSeconds)
+{
+    public double? Bf16Speedup => Fp32.StepSeconds / Bf16.StepSeconds;
+}
 
 /// <summary>One precision's steps, or why it was not run (<see cref="Available"/> false, <see cref="Unavailable"/> the
 /// reason; only the GEMM peak, if measured, is then filled in).</summary>

@@ -22,7 +22,8 @@ public static class LearnerBenchmarkTables
                 $"{b.PromptTokens + b.CompletionTokens:N0} real tokens in a {b.Sequences}×{b.PaddedLength} layout ({b.PaddingFraction:P0} padding); " +
                 $"model FLOPs per step {f.Total / 1e9:F2} G without padding (policy fwd {f.PolicyForward / 1e9:F2}, bwd {f.PolicyBackward / 1e9:F2}, " +
                 $"reference {f.Reference / 1e9:F2}), {f.PaddedTotal / 1e9:F2} G as computed. MFU = GFLOP/s without padding ÷ the FP32 GEMM peak " +
-                $"{result.GemmPeakGflops:F1} GFLOP/s measured above (FP8's GEMMs run in FP32 on dequantised operands here)."));
+                $"{result.GemmPeakGflops:F1} GFLOP/s measured above (FP8's GEMMs run in FP32 on dequantised operands here); BF16's MFU is " +
+                $"against its own BF16 peak{(result.Bf16Speedup is { } x ? $", and its step is {x:F2}× the FP32 step's speed" : "")}."));
         foreach (var column in new[] { "learner", "step s", "GFLOP/s", "MFU", "padded GFLOP/s", "policy fwd s", "policy bwd s", "reference s", "optimizer s", "batch s", "other s" })
             steps.AddColumn(new TableColumn(column).RightAligned());
         Row(steps, "FP32", result.Fp32);

@@ -24,9 +24,11 @@ public sealed record RolloutBenchmarkPlan(int[] Sequences, int GroupSize, int Ma
 /// <summary>
 /// The rollout sampler against recomputation and against the machine's FLOP limit, in one process: the real KV-cache
 /// <see cref="Sampler"/> and <see cref="NoCacheSampler"/> on the same prompts (the task's first held-out problems)
-/// with the same seeds at each batch size, and libtorch's FP32 GEMM peak measured in the same run at the model's decode
+/// with the same seeds at each batch size, and libtorch's GEMM peak (in the dtype the policy computes in) measured in the
+/// same run at the model's decode
 /// and prefill shapes and a large square. Tokens per second count sampled tokens over the whole call, prefill
-/// included; each sampler is warmed up once before the first timed call.
+/// included; the KV sampler runs each batch once untimed first (its call is short enough for libtorch's first use of a
+/// shape to show), the no-cache sampler is warmed up once.
 /// </summary>
 public static class RolloutBenchmark
 {
@@ -39,8 +41,8 @@ public static class RolloutBenchmark
         var shapes = GemmProbe.ModelShapes(policy.Config, plan.Sequences.Max(), "decode")
             .Concat(GemmProbe.ModelShapes(policy.Config, 2048, "prefill"))
             .Append(GemmProbe.Square(plan.SquareSide)).ToArray();
-        log($"GEMM peak: {shapes.Length} FP32 shapes");
-        var peak = GemmProbe.Measure(shapes, float32, plan.GemmSeconds, cancellation);
+        log($"GEMM peak: {shapes.Length} shapes in {GemmProbe.DtypeName(policy.ComputeDtype)}, the dtype the policy samples in");
+        var peak = GemmProbe.Measure(shapes, policy.ComputeDtype, plan.GemmSeconds, cancellation);
 
         var sampling = new SamplingParameters(temperature, topP, plan.MaxTokens);
         var kv = new Sampler(policy);
@@ -53,12 +55,11 @@ public static class RolloutBenchmark
         var batches = plan.Sequences.Select(sequences =>
         {
             cancellation.ThrowIfCancellationRequested();
-            int group = (int)System.Numerics.BigInteger.GreatestCommonDivisor(plan.GroupSize, sequences); // whole groups, exactly `sequences` rows
-            var prompts = task.HeldOut.Take(sequences / group).Select(p => policy.Prompts.ForQuestion(p.Question)).ToArray();
-            if (prompts.Length * group != sequences) throw new ArgumentException($"the task has fewer than {sequences / group} held-out problems");
+            var (prompts, group) = Prompts(policy, task, sequences, plan.GroupSize);
             ulong Seed(int prompt, int sample) => SampleSeeds.Derive(seed, sequences, prompt, sample);
 
-            log($"{sequences} sequences ({prompts.Length} prompts × {group}): KV cache");
+            log($"{sequences} sequences ({prompts.Length} prompts × {group}): KV cache, once untimed and once timed");
+            kv.Sample(prompts, group, sampling, Seed); // libtorch picks and caches its kernels per shape on first use
             var (kvSamples, kvSeconds) = Timed(() => kv.Sample(prompts, group, sampling, Seed));
             log($"{sequences} sequences: no cache");
             var (nocacheSamples, nocacheSeconds) = Timed(() => nocache.Sample(prompts, group, sampling, Seed));
@@ -71,8 +72,18 @@ public static class RolloutBenchmark
                 FlopLimitFraction(kvRate, parameters, peak.PeakGflops), kvTokens, nocacheTokens, kvSeconds, nocacheSeconds, identical);
         }).ToArray();
 
-        return new RolloutBenchmarkResult(machine, peak.PeakGflops, parameters, batches, plan.MaxTokens, temperature, topP, peak.Shapes,
+        return new RolloutBenchmarkResult(machine, GemmProbe.DtypeName(policy.ComputeDtype), peak.PeakGflops, parameters, batches, plan.MaxTokens, temperature, topP, peak.Shapes,
             plan.Quick, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The first held-out prompts for a batch of exactly <paramref name="sequences"/> rows in whole groups: the
+    /// group size, or the largest one that divides both.</summary>
+    public static (int[][] Prompts, int GroupSize) Prompts(CausalLm policy, ITaskSource task, int sequences, int groupSize)
+    {
+        int group = (int)System.Numerics.BigInteger.GreatestCommonDivisor(groupSize, sequences);
+        var prompts = task.HeldOut.Take(sequences / group).Select(p => policy.Prompts.ForQuestion(p.Question)).ToArray();
+        if (prompts.Length * group != sequences) throw new ArgumentException($"the task has fewer than {sequences / group} held-out problems");
+        return (prompts, group);
     }
 
     /// <summary>The share of the GEMM peak a token rate would use at 2 FLOPs per parameter per token (Kaplan et al.
@@ -80,9 +91,9 @@ public static class RolloutBenchmark
     public static double FlopLimitFraction(double tokensPerSecond, long parameters, double peakGflops) =>
         tokensPerSecond * 2.0 * parameters / (peakGflops * 1e9);
 
-    static long Tokens(IReadOnlyList<IReadOnlyList<SampledSequence>> groups) => groups.Sum(g => g.Sum(s => (long)s.Tokens.Length));
+    internal static long Tokens(IReadOnlyList<IReadOnlyList<SampledSequence>> groups) => groups.Sum(g => g.Sum(s => (long)s.Tokens.Length));
 
-    static (T Value, double Seconds) Timed<T>(Func<T> action)
+    internal static (T Value, double Seconds) Timed<T>(Func<T> action)
     {
         var clock = Stopwatch.StartNew();
         var value = action();

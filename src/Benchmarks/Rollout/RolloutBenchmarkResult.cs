@@ -3,9 +3,12 @@ using Pipeline.Benchmarks.Gemm;
 namespace Pipeline.Benchmarks.Rollout;
 
 /// <summary>What <c>pipeline bench rollout</c> writes. <see cref="Params"/> counts every parameter (embeddings
-/// included), as the FLOP limit 2·params per token does.</summary>
+/// included), as the FLOP limit 2·params per token does. The batches sample in <see cref="ComputeDtype"/>
+/// (<c>Policy:ComputeDtype</c>), and <see cref="GemmPeakGflops"/> is that dtype's peak; <see cref="Bf16"/> compares FP32
+/// with BF16 sampling where the CPU has BF16 units (null elsewhere).</summary>
 public sealed record RolloutBenchmarkResult(
     MachineDescription Machine,
+    string ComputeDtype,
     double GemmPeakGflops,
     long Params,
     IReadOnlyList<RolloutBatch> Batches,
@@ -14,7 +17,10 @@ public sealed record RolloutBenchmarkResult(
     float TopP,
     IReadOnlyList<GemmMeasurement> Gemm,
     bool Quick,
-    double WallSeconds);
+    double WallSeconds)
+{
+    public RolloutPrecision? Bf16 { get; init; }
+}
 
 /// <summary>One batch size, sampled by both samplers from the same prompts with the same seeds.</summary>
 /// <param name="Sequences">rows: <see cref="Prompts"/> × <see cref="GroupSize"/></param>

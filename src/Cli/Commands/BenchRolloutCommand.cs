@@ -8,6 +8,7 @@ using Pipeline.Hosting;
 using Pipeline.Learner.Runs;
 using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
+using Pipeline.Policy.Sampling;
 using Pipeline.Policy.Training;
 
 namespace Pipeline.Cli.Commands;
@@ -26,7 +27,8 @@ public static class BenchRolloutCommand
         return PipelineCommand.Create("rollout",
             "Tokens/s of the rollout sampler with its KV cache and group prefix sharing against the same sampling recomputing every sequence " +
             "for each token, on the same prompts and seeds (settings: Run:GroupSize, MaxTokens, Temperature, TopP, Seed; Pretrain; Policy), " +
-            "and the share of the FLOP limit (2·params FLOPs per token at the FP32 GEMM peak measured in this run).",
+            "and the share of the FLOP limit (2·params FLOPs per token at the GEMM peak of Policy:ComputeDtype measured in this run); where the CPU " +
+            "has BF16 units, FP32 against BF16 sampling at the largest batch: tokens/s and the per-token KL between the BF16 rollout and the BF16-GEMM learner.",
             [quick, policy], async context =>
         {
             var configuration = context.Configuration;
@@ -45,9 +47,16 @@ public static class BenchRolloutCommand
                     ?? BenchmarkPolicy.Fresh(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section), Path.Combine(scratch, "policy"));
                 using var sampled = placement.ForInference(Checkpoint.Load(directory));
                 sampled.eval();
-                Log($"bench rollout: {string.Join(", ", plan.Sequences)} sequences of {plan.MaxTokens} tokens at most, {placement.ComputeDtype}, policy {directory}");
-                result = await Task.Run(() => RolloutBenchmark.Run(plan, sampled, TaskSources.For(settings), settings.Run.Temperature, settings.Run.TopP,
+                Log($"bench rollout: {string.Join(", ", plan.Sequences)} sequences of {plan.MaxTokens} tokens at most, {Benchmarks.Gemm.GemmProbe.DtypeName(sampled.ComputeDtype)}, policy {directory}");
+                var task = TaskSources.For(settings);
+                result = await Task.Run(() => RolloutBenchmark.Run(plan, sampled, task, settings.Run.Temperature, settings.Run.TopP,
                     settings.Run.Seed, Log, context.Cancellation), context.Cancellation);
+                if (result.Machine.HasBf16)
+                    result = result with
+                    {
+                        Bf16 = await Task.Run(() => RolloutPrecisionComparison.Run(directory, task, plan.Sequences.Max(), plan.GroupSize,
+                            new SamplingParameters(settings.Run.Temperature, settings.Run.TopP, plan.MaxTokens), settings.Run.Seed, Log), context.Cancellation),
+                    };
             }
             finally
             {

@@ -163,7 +163,7 @@ public sealed class ReplayTrainer(
         if (source.BasePolicySha256 is { } recordedSha && recordedSha != baseSha)
             throw new InvalidDataException($"the base policy at '{basePolicy}' has SHA-256 {baseSha}, but run {source.Id} started from {recordedSha}");
 
-        if (version == 0) return RecordedTrainer.New(Checkpoint.Load(basePolicy, baseSha, settings.Grpo.Precision), settings, placement.Value, baseSha);
+        if (version == 0) return RecordedTrainer.New(Checkpoint.Load(basePolicy, baseSha, placement.Value.TrainingPrecision(settings.Grpo.Precision)), settings, placement.Value, baseSha);
         var published = await versions.GetAsync(source.Id, version, cancellationToken)
             ?? throw new ArgumentException($"run {source.Id} has no policy version {version}");
         return RecordedTrainer.AtVersion(published, settings, placement.Value, baseSha);

@@ -29,7 +29,7 @@ public static class RecordedTrainer
         var optimizerState = Path.Combine(directory, Checkpoint.OptimizerFile);
         if (!File.Exists(optimizerState))
             throw new InvalidDataException($"version {version.Version} of run {version.RunId} has no optimizer state ({optimizerState}): training cannot continue from it exactly");
-        var trainer = New(Checkpoint.Load(directory, version.Sha256, config.Grpo.Precision), config, placement, baseSha256);
+        var trainer = New(Checkpoint.Load(directory, version.Sha256, placement.TrainingPrecision(config.Grpo.Precision)), config, placement, baseSha256);
         trainer.LoadOptimizerState(optimizerState);
         return trainer;
     }

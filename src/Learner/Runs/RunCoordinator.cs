@@ -122,7 +122,7 @@ public sealed class RunCoordinator(
             var task = TaskSources.For(config);
             await RunAdmission.CheckProblemsAsync(task, Checkpoint.ReadPromptTokens(settings.BasePolicy), settings.MaxTokens, policyConfig, scorers, cancellationToken);
             await runs.SetBasePolicyAsync(runId, Checkpoint.Sha256Of(settings.BasePolicy), cancellationToken);
-            var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: config.Grpo.Precision), config, placement.Value);
+            var trainer = RecordedTrainer.New(Checkpoint.Load(settings.BasePolicy, precision: placement.Value.TrainingPrecision(config.Grpo.Precision)), config, placement.Value);
             var active = new ActiveRun(runId, config, new PromptFeed(task, settings.Seed, settings.PromptsPerBatch), trainer);
             _active[runId] = active;
 

@@ -1,3 +1,4 @@
+using Pipeline.Policy.Model;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,14 +15,7 @@ public sealed class Fp8Linear : nn.Module<Tensor, Tensor>
 
     public Fp8Linear(long inFeatures, long outFeatures, bool hasBias = false) : base(nameof(Fp8Linear))
     {
-        weight = nn.Parameter(empty(outFeatures, inFeatures));
-        nn.init.kaiming_uniform_(weight, Math.Sqrt(5)); // what nn.Linear does, drawing the same random numbers
-        if (hasBias)
-        {
-            double bound = 1 / Math.Sqrt(inFeatures);
-            bias = nn.Parameter(empty(outFeatures));
-            nn.init.uniform_(bias, -bound, bound);
-        }
+        (weight, bias) = LinearLayer.InitialParameters(inFeatures, outFeatures, hasBias);
         RegisterComponents();
     }
 
@@ -34,13 +28,4 @@ public sealed class Fp8Linear : nn.Module<Tensor, Tensor>
         var output = Fp8LinearFunction.apply(input, weight);
         return bias is null ? output : output + bias;
     }
-
-    /// <summary>A linear layer of the given precision: <c>nn.Linear</c> for FP32, <see cref="Fp8Linear"/> for FP8.
-    /// Both have <c>weight</c> (out, in) and, when asked, <c>bias</c> (out).</summary>
-    public static nn.Module<Tensor, Tensor> Create(long inFeatures, long outFeatures, LinearPrecision precision, bool hasBias = false) => precision switch
-    {
-        LinearPrecision.Fp32 => nn.Linear(inFeatures, outFeatures, hasBias: hasBias),
-        LinearPrecision.Fp8 => new Fp8Linear(inFeatures, outFeatures, hasBias),
-        _ => throw new ArgumentOutOfRangeException(nameof(precision)),
-    };
 }

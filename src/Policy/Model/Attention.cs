@@ -17,10 +17,10 @@ public sealed class Attention : nn.Module
         _heads = config.NumAttentionHeads;
         _kvHeads = config.KeyValueHeads;
         _headDim = config.HeadDim;
-        q_proj = Fp8Linear.Create(config.HiddenSize, _heads * _headDim, config.Precision, config.QkvBias);
-        k_proj = Fp8Linear.Create(config.HiddenSize, _kvHeads * _headDim, config.Precision, config.QkvBias);
-        v_proj = Fp8Linear.Create(config.HiddenSize, _kvHeads * _headDim, config.Precision, config.QkvBias);
-        o_proj = Fp8Linear.Create(_heads * _headDim, config.HiddenSize, config.Precision, config.OutputBias);
+        q_proj = LinearLayer.Create(config.HiddenSize, _heads * _headDim, config.Precision, config.QkvBias);
+        k_proj = LinearLayer.Create(config.HiddenSize, _kvHeads * _headDim, config.Precision, config.QkvBias);
+        v_proj = LinearLayer.Create(config.HiddenSize, _kvHeads * _headDim, config.Precision, config.QkvBias);
+        o_proj = LinearLayer.Create(_heads * _headDim, config.HiddenSize, config.Precision, config.OutputBias);
         RegisterComponents();
     }
 

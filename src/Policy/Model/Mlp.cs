@@ -10,9 +10,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 
     public Mlp(PolicyConfig config) : base(nameof(Mlp))
     {
-        gate_proj = Fp8Linear.Create(config.HiddenSize, config.IntermediateSize, config.Precision);
-        up_proj = Fp8Linear.Create(config.HiddenSize, config.IntermediateSize, config.Precision);
-        down_proj = Fp8Linear.Create(config.IntermediateSize, config.HiddenSize, config.Precision);
+        gate_proj = LinearLayer.Create(config.HiddenSize, config.IntermediateSize, config.Precision);
+        up_proj = LinearLayer.Create(config.HiddenSize, config.IntermediateSize, config.Precision);
+        down_proj = LinearLayer.Create(config.IntermediateSize, config.HiddenSize, config.Precision);
         RegisterComponents();
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Hosting;
 using Pipeline.Policy;
+using Pipeline.Policy.Fp8;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Unit.Policy;
@@ -11,7 +12,8 @@ public sealed class PolicyOptionsTests
     [InlineData("cpu", "float32")]
     [InlineData("cuda", "bfloat16")]
     [InlineData("cuda:1", "float32")]
-    public void Cpu_cuda_and_cuda_n_with_float32_or_bfloat16_are_valid(string device, string dtype)
+    [InlineData("cpu", "auto")]
+    public void Cpu_cuda_and_cuda_n_with_auto_float32_or_bfloat16_are_valid(string device, string dtype)
     {
         OptionsBinding.Validate(new PolicyOptions { Device = device, ComputeDtype = dtype }, PolicyOptions.Section);
     }
@@ -35,5 +37,25 @@ public sealed class PolicyOptionsTests
         if (cuda.is_available()) return;
         var error = Assert.Throws<ArgumentException>(() => new PolicyOptions { Device = "cuda" }.TorchDevice());
         Assert.Contains("TorchBackend=cuda", error.Message);
+    }
+
+    [Fact]
+    public void Auto_is_the_default_and_picks_bfloat16_exactly_where_the_cpu_has_bf16_units()
+    {
+        var options = new PolicyOptions();
+        Assert.Equal("auto", options.ComputeDtype);
+        Assert.Equal(CpuFeatures.HasBf16Units(CpuFeatures.Current()) ? bfloat16 : float32, options.Dtype());
+        Assert.Equal(float32, new PolicyOptions { Device = "cuda", ComputeDtype = "auto" }.Dtype());
+    }
+
+    [Theory]
+    [InlineData("float32", LinearPrecision.Fp32, LinearPrecision.Fp32)]
+    [InlineData("bfloat16", LinearPrecision.Fp32, LinearPrecision.Bf16)]
+    [InlineData("bfloat16", LinearPrecision.Fp8, LinearPrecision.Fp8)]
+    [InlineData("float32", LinearPrecision.Fp8, LinearPrecision.Fp8)]
+    public void A_trained_policy_runs_its_gemms_in_bf16_when_the_process_computes_in_bf16_unless_the_run_asks_for_fp8(
+        string dtype, LinearPrecision requested, LinearPrecision expected)
+    {
+        Assert.Equal(expected, new PolicyOptions { ComputeDtype = dtype }.TrainingPrecision(requested));
     }
 }

@@ -123,9 +123,9 @@ public sealed class Fp8LinearTests
         MaxPositionEmbeddings = 32,
     };
 
-    static (Tensor Y, Tensor Dx, Tensor Dw) RunLinear(Tensor weight, Tensor x, Tensor upstream, LinearPrecision precision)
+    internal static (Tensor Y, Tensor Dx, Tensor Dw) RunLinear(Tensor weight, Tensor x, Tensor upstream, LinearPrecision precision)
     {
-        using var layer = Fp8Linear.Create(weight.shape[1], weight.shape[0], precision);
+        using var layer = LinearLayer.Create(weight.shape[1], weight.shape[0], precision);
         using (no_grad()) layer.parameters().Single().copy_(weight);
         var input = x.detach().clone().requires_grad_(true);
         var y = layer.forward(input);
