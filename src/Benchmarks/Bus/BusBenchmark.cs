@@ -10,16 +10,23 @@ using Pipeline.Policy.Checkpoints;
 
 namespace Pipeline.Benchmarks.Bus;
 
-/// <summary>One mode's figures: scored completions per second of run wall time, and the held-out greedy accuracy
-/// of its final policy (measured here, with the same evaluator, for both modes).</summary>
-public sealed record BusBenchmarkMode(double SamplesPerSecond, double WallSeconds, int PolicyVersions, double Accuracy);
+/// <summary>One mode's figures: scored completions per second of run wall time (from the run's creation to its end),
+/// the held-out greedy accuracy of its final policy (measured here, with the same evaluator, for both modes), and
+/// where the wall time went: <see cref="StartSeconds"/> from the run's creation to version 0's publication, the mean
+/// per-step waiting and training (<see cref="StepTimes"/>), and <see cref="EndSeconds"/> from the last version to the
+/// run's end.</summary>
+public sealed record BusBenchmarkMode(double SamplesPerSecond, double Accuracy, double WallSeconds, int PolicyVersions,
+    double StartSeconds, double WaitingSecondsPerStep, double TrainingSecondsPerStep, double EndSeconds);
 
-public sealed record BusBenchmarkResult(BusBenchmarkMode Embedded, BusBenchmarkMode Distributed, double SamplesPerSecondRatio,
-    double AccuracyDifference, int RolloutWorkers, int Verifiers);
+/// <param name="Ratio">services ÷ embedded samples per second</param>
+/// <param name="SamePrompts">whether both runs drew the same prompts, batch for batch</param>
+public sealed record BusBenchmarkResult(BusBenchmarkMode Embedded, BusBenchmarkMode Services, double Ratio,
+    double AccuracyDifference, bool SamePrompts, int RolloutWorkers, int Verifiers);
 
 /// <summary>The same run twice, in one sitting on one machine: embedded (in-memory bus, SQLite) and as separate
-/// service processes over RabbitMQ and PostgreSQL. The ratio of their end-to-end throughput is the bus and storage
-/// overhead; the accuracy difference shows that distribution does not change what is learned.</summary>
+/// service processes over RabbitMQ and PostgreSQL, with the same settings and seed. The ratio of their end-to-end
+/// throughput is the bus, storage and process overhead; the per-step breakdown, read from what each run stored, says
+/// where it goes; the accuracy difference shows that distribution does not change what is learned.</summary>
 public static class BusBenchmark
 {
     public static async Task<BusBenchmarkResult> RunAsync(IConfiguration configuration, RunSettings config, PolicyEvaluator evaluator,
@@ -40,7 +47,8 @@ public static class BusBenchmark
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(scratch, "embedded.db")}",
         }).Build();
         var outcome = (await EmbeddedRun.RunAsync(embeddedSettings, config, null, null, cancellation)).Outcome;
-        var embedded = new BusBenchmarkMode(samples / outcome.WallSeconds, outcome.WallSeconds, outcome.PolicyVersions, await Accuracy(outcome.FinalCheckpoint));
+        var embeddedRun = await StoredRunTimes.ReadAsync(embeddedSettings, outcome.RunId, cancellation);
+        var embedded = embeddedRun.Mode(samples, await Accuracy(outcome.FinalCheckpoint));
 
         var environment = configuration.AsEnumerable()
             .Where(kv => kv.Value is not null && (kv.Key.StartsWith("RabbitMq:") || kv.Key.StartsWith("Storage:") || kv.Key.StartsWith("Hangfire:")))
@@ -54,14 +62,11 @@ public static class BusBenchmark
         var runId = await RemoteRun.StartAsync(configuration, config, cancellation);
         var report = await RemoteRun.WaitAsync(configuration, runId, TimeSpan.FromMinutes(60), _ => { }, cancellation);
         if (report.Run.Status != RunStatus.Completed)
-            throw new InvalidOperationException($"the distributed run {runId} ended {report.Run.Status}: {report.Run.Error} (logs in {scratch}/logs)");
-        await using var storage = StorageServices.Build(configuration);
-        var latest = await storage.GetRequiredService<PolicyVersionStore>().LatestAsync(runId, cancellation)
-            ?? throw new InvalidOperationException($"the distributed run {runId} published no policy");
-        double seconds = (report.Run.FinishedAt!.Value - report.Run.CreatedAt).TotalSeconds;
-        var distributed = new BusBenchmarkMode(samples / seconds, seconds, report.LatestPolicyVersion ?? 0, await Accuracy(CheckpointUris.ToPath(latest.CheckpointUri)));
+            throw new InvalidOperationException($"the services' run {runId} ended {report.Run.Status}: {report.Run.Error} (logs in {scratch}/logs)");
+        var servicesRun = await StoredRunTimes.ReadAsync(configuration, runId, cancellation);
+        var distributed = servicesRun.Mode(samples, await Accuracy(servicesRun.FinalCheckpoint));
 
         return new BusBenchmarkResult(embedded, distributed, distributed.SamplesPerSecond / embedded.SamplesPerSecond,
-            distributed.Accuracy - embedded.Accuracy, rolloutWorkers, verifiers);
+            distributed.Accuracy - embedded.Accuracy, embeddedRun.Prompts.SequenceEqual(servicesRun.Prompts), rolloutWorkers, verifiers);
     }
 }

@@ -28,11 +28,13 @@ public static class BenchCommand
 
     static Command Bus()
     {
-        var rollouts = new Option<int>("--rollout-workers") { Description = "Rollout worker processes.", DefaultValueFactory = _ => 2 };
-        var verifiers = new Option<int>("--verifiers") { Description = "Verifier processes.", DefaultValueFactory = _ => 2 };
+        var rollouts = new Option<int>("--rollout-workers") { Description = "Rollout worker processes.", DefaultValueFactory = _ => 1 };
+        var verifiers = new Option<int>("--verifiers") { Description = "Verifier processes.", DefaultValueFactory = _ => 1 };
         return PipelineCommand.Create("bus",
             "End-to-end samples/s of the same run embedded and as separate services over RabbitMQ + PostgreSQL (RabbitMq:* and Storage:* " +
-            "must point at a running broker and database, e.g. from `eval \"$(infra/services.sh up)\"`), and the held-out accuracy of each.",
+            "must point at a running broker and database, e.g. from `eval \"$(infra/services.sh up)\"`), with the same settings and seed and by " +
+            "default the embedded topology (one rollout worker, one verifier); where the wall time went, per step, from what each run stored; and " +
+            "the held-out accuracy of each.",
             [rollouts, verifiers], async context =>
         {
             var configuration = context.Configuration;
@@ -50,11 +52,17 @@ public static class BenchCommand
             var result = await BusBenchmark.RunAsync(configuration, runConfig, services.GetRequiredService<PolicyEvaluator>(),
                 context.Get(rollouts), context.Get(verifiers), scratch, context.Cancellation);
 
-            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{runConfig.Run.Steps}×{runConfig.Run.PromptsPerBatch}×{runConfig.Run.GroupSize} samples[/]");
-            foreach (var column in new[] { "mode", "samples/s", "wall s", "versions", "held-out accuracy" }) table.AddColumn(new TableColumn(column).RightAligned());
-            table.AddRow("embedded", $"{result.Embedded.SamplesPerSecond:F1}", $"{result.Embedded.WallSeconds:F1}", $"{result.Embedded.PolicyVersions}", $"{result.Embedded.Accuracy:P1}");
-            table.AddRow($"RabbitMQ + PostgreSQL ({result.RolloutWorkers}+{result.Verifiers})", $"{result.Distributed.SamplesPerSecond:F1}", $"{result.Distributed.WallSeconds:F1}", $"{result.Distributed.PolicyVersions}", $"{result.Distributed.Accuracy:P1}");
-            table.AddRow("ratio / difference", $"{result.SamplesPerSecondRatio:F2}", "", "", $"{result.AccuracyDifference * 100:+0.0;-0.0} pts");
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{runConfig.Run.Steps}×{runConfig.Run.PromptsPerBatch}×{runConfig.Run.GroupSize} samples[/]")
+                .Caption(Markup.Escape($"start: run created → version 0 published; waiting: per step, the learner idle until its batch's last group arrived; " +
+                    $"training: per step, batch ready → version recorded (GRPO step, checkpoint, database); end: last version → run finished. " +
+                    $"Both runs drew {(result.SamePrompts ? "the same" : "DIFFERENT")} prompts."));
+            foreach (var column in new[] { "mode", "samples/s", "wall s", "versions", "start s", "waiting s/step", "training s/step", "end s", "held-out accuracy" })
+                table.AddColumn(new TableColumn(column).RightAligned());
+            void Row(string name, BusBenchmarkMode m) => table.AddRow(name, $"{m.SamplesPerSecond:F1}", $"{m.WallSeconds:F1}", $"{m.PolicyVersions}",
+                $"{m.StartSeconds:F2}", $"{m.WaitingSecondsPerStep:F3}", $"{m.TrainingSecondsPerStep:F3}", $"{m.EndSeconds:F2}", $"{m.Accuracy:P1}");
+            Row("embedded", result.Embedded);
+            Row($"RabbitMQ + PostgreSQL ({result.RolloutWorkers}+{result.Verifiers})", result.Services);
+            table.AddRow("ratio / difference", $"{result.Ratio:F2}", "", "", "", "", "", "", $"{result.AccuracyDifference * 100:+0.0;-0.0} pts");
             context.Out.Write(table);
             await context.WriteJsonAsync(result);
             return ExitCodes.Success;

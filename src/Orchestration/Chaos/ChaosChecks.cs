@@ -78,9 +78,9 @@ public static class ChaosChecks
         var badHashes = versions.Where(v => !HashMatches(v)).Select(v => v.Version).ToArray();
         if (badHashes.Length > 0) failed.Add($"checkpoint_hashes (versions {string.Join(", ", badHashes)})");
 
-        var (waiting, errors) = await CountQueuesAsync(configuration, cancellation);
+        var (waiting, errors, errorQueues) = await CountQueuesAsync(configuration, cancellation);
         if (waiting > 0) failed.Add($"queues_empty ({waiting} messages)");
-        if (errors > 0) failed.Add($"error_queues_empty ({errors} messages)");
+        if (errors > 0) failed.Add($"error_queues_empty ({string.Join("; ", errorQueues.Select(q => $"{q.Key}: {q.Value}"))})");
 
         foreach (var leftover in SandboxLeftovers(serviceIds).Concat(StagingLeftovers(settings, runId)))
             failed.Add($"nothing_left_behind ({leftover})");
@@ -134,8 +134,8 @@ public static class ChaosChecks
     }
 
     /// <summary>Messages waiting in the pipeline's queues, and in their <c>_error</c> and <c>_skipped</c> queues
-    /// (a queue that does not exist holds none).</summary>
-    internal static async Task<(long Waiting, long Errors)> CountQueuesAsync(IConfiguration configuration, CancellationToken cancellation)
+    /// (a queue that does not exist holds none), with each error or skipped queue that holds any by name.</summary>
+    internal static async Task<(long Waiting, long Errors, IReadOnlyDictionary<string, string> ErrorQueues)> CountQueuesAsync(IConfiguration configuration, CancellationToken cancellation)
     {
         var options = OptionsBinding.Bind<RabbitMqOptions>(configuration, RabbitMqOptions.Section);
         var factory = new ConnectionFactory
@@ -147,14 +147,35 @@ public static class ChaosChecks
             Password = options.Password ?? ConnectionFactory.DefaultPass,
         };
         await using var connection = await factory.CreateConnectionAsync(cancellation);
-        long waiting = 0, errors = 0;
+        long waiting = 0;
+        long errors = 0;
+        var errorQueues = new Dictionary<string, string>();
         foreach (var queue in Queues)
         {
             waiting += await MessagesAsync(connection, queue, cancellation);
-            errors += await MessagesAsync(connection, queue + "_error", cancellation);
-            errors += await MessagesAsync(connection, queue + "_skipped", cancellation);
+            foreach (var dead in new[] { queue + "_error", queue + "_skipped" })
+            {
+                if (await MessagesAsync(connection, dead, cancellation) is not (> 0 and var count)) continue;
+                errors += count;
+                errorQueues[dead] = $"{count} messages, the first: {await FaultOfFirstAsync(connection, dead, cancellation)}";
+            }
         }
-        return (waiting, errors);
+        return (waiting, errors, errorQueues);
+    }
+
+    /// <summary>Why MassTransit moved the queue's first message there (its <c>MT-Fault-ExceptionType</c> and
+    /// <c>MT-Fault-Message</c> headers), read without taking the message off the queue.</summary>
+    static async Task<string> FaultOfFirstAsync(IConnection connection, string queue, CancellationToken cancellation)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellation);
+        var message = await channel.BasicGetAsync(queue, autoAck: false, cancellation);
+        if (message is null) return "(gone)";
+        await channel.BasicNackAsync(message.DeliveryTag, multiple: false, requeue: true, cancellation);
+        string Header(string name) => message.BasicProperties.Headers?.TryGetValue(name, out var value) == true
+            ? value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value?.ToString() ?? ""
+            : "";
+        var type = Header("MT-Fault-ExceptionType");
+        return type.Length == 0 ? $"no fault headers (a {(queue.EndsWith("_skipped") ? "skipped" : "faulted")} {message.BasicProperties.Type ?? "message"})" : $"{type}: {Header("MT-Fault-Message")}";
     }
 
     static async Task<long> MessagesAsync(IConnection connection, string queue, CancellationToken cancellation)

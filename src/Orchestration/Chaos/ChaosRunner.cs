@@ -217,7 +217,7 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
         var deadline = DateTime.UtcNow + DrainLimit;
         while (DateTime.UtcNow < deadline)
         {
-            var (waiting, _) = await ChaosChecks.CountQueuesAsync(configuration, cancellation);
+            var (waiting, _, _) = await ChaosChecks.CountQueuesAsync(configuration, cancellation);
             if (waiting == 0) return;
             await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
         }

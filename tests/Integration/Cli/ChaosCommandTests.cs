@@ -17,11 +17,12 @@ public sealed class ChaosCommandTests(DistributedFixture fixture, ITestOutputHel
         await using var cluster = await ServiceCluster.CreateAsync(fixture, output);
         var json = Path.Combine(fixture.WorkingDirectory, $"chaos-{Guid.NewGuid():N}.json");
         var config = Path.Combine(AppContext.BaseDirectory, "configs", "chaos.json");
+        var logs = Path.Combine(fixture.WorkingDirectory, $"chaos-logs-{Guid.NewGuid():N}");
         await using var chaos = ObservedProcess.Start("pipeline chaos", DistributedFixture.Dll("pipeline"),
             ["chaos", "--config", config, "--minutes", "1", "--seed", "1", "--json", json,
                 "--set", "Run:Steps=16", "--set", $"Run:BasePolicy={fixture.SmokeRun.BasePolicy}",
                 "--set", $"Run:CheckpointDirectory=chaos-{Guid.NewGuid():N}",
-                "--logs", Path.Combine(fixture.WorkingDirectory, $"chaos-logs-{Guid.NewGuid():N}")],
+                "--logs", logs],
             cluster.Environment(), fixture.WorkingDirectory);
 
         int exitCode = await chaos.WaitForExitAsync(TimeSpan.FromMinutes(25));
@@ -30,7 +31,7 @@ public sealed class ChaosCommandTests(DistributedFixture fixture, ITestOutputHel
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var root = report.RootElement;
 
-        Assert.True(root.GetProperty("passed").GetBoolean(), $"{root}\n{chaos.Tail()}");
+        Assert.True(root.GetProperty("passed").GetBoolean(), $"{root}\n{chaos.Tail()}\n{ServiceErrors(logs)}");
         Assert.Equal(0, exitCode);
         Assert.Equal(1, root.GetProperty("seed").GetInt32());
         Assert.Equal("completed", root.GetProperty("status").GetString());
@@ -49,4 +50,10 @@ public sealed class ChaosCommandTests(DistributedFixture fixture, ITestOutputHel
                 "versions_in_order", "error_queue_messages", "replay_identical", "passed"],
             root.EnumerateObject().Select(p => p.Name));
     }
+
+    /// <summary>The services' error lines (the working directory, and the logs with it, are gone after the tests).</summary>
+    static string ServiceErrors(string logs) => !Directory.Exists(logs) ? "" : string.Join('\n',
+        Directory.EnumerateFiles(logs, "*", SearchOption.AllDirectories).Order().SelectMany(file => File.ReadLines(file)
+            .Where(line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal))
+            .Take(10).Select(line => $"{Path.GetFileName(file)}: {line}")));
 }

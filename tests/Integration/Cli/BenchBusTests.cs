@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Pipeline.Tests.Integration.Services;
+using Xunit.Abstractions;
+
+namespace Pipeline.Tests.Integration.Cli;
+
+/// <summary><c>pipeline bench bus</c> as a user runs it against the test's broker and database, on a three-step smoke
+/// run: both modes ran the same run (same prompts), the ratio and the breakdown follow from
+/// the measured figures, and the JSON has the shape (no timing targets: speed is for the benchmark itself).</summary>
+[Collection(DistributedCollection.Name)]
+public sealed class BenchBusTests(DistributedFixture fixture, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_same_run_embedded_and_on_one_worker_and_one_verifier_draws_the_same_prompts_and_reports_where_time_went()
+    {
+        await using var cluster = await ServiceCluster.CreateAsync(fixture, output);
+        var json = Path.Combine(fixture.WorkingDirectory, $"bus-{Guid.NewGuid():N}.json");
+        await using var bench = ObservedProcess.Start("pipeline bench bus", DistributedFixture.Dll("pipeline"),
+            ["bench", "bus", "--config", fixture.SmokeConfig, "--set", "Run:Steps=3", "--set", $"Run:CheckpointDirectory=bus-{Guid.NewGuid():N}",
+                "--json", json],
+            cluster.Environment(), fixture.WorkingDirectory);
+
+        int exitCode = await bench.WaitForExitAsync(TimeSpan.FromMinutes(15));
+        output.WriteLine(bench.Tail(40));
+        Assert.True(exitCode == 0, bench.Tail());
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = report.RootElement;
+
+        Assert.Equal(1, root.GetProperty("rollout_workers").GetInt32());
+        Assert.Equal(1, root.GetProperty("verifiers").GetInt32());
+        Assert.True(root.GetProperty("same_prompts").GetBoolean());
+        var embedded = root.GetProperty("embedded");
+        var services = root.GetProperty("services");
+        Assert.Equal(services.GetProperty("samples_per_second").GetDouble() / embedded.GetProperty("samples_per_second").GetDouble(),
+            root.GetProperty("ratio").GetDouble(), 1e-9);
+        foreach (var mode in new[] { embedded, services })
+        {
+            int versions = mode.GetProperty("policy_versions").GetInt32();   // a step whose groups all tie makes none
+            Assert.InRange(versions, 1, 3);
+            double wall = mode.GetProperty("wall_seconds").GetDouble();
+            Assert.Equal(3 * fixture.SmokeRun.PromptsPerBatch * fixture.SmokeRun.GroupSize / wall, mode.GetProperty("samples_per_second").GetDouble(), 1e-6);
+            Assert.InRange(mode.GetProperty("accuracy").GetDouble(), 0, 1);
+            double parts = mode.GetProperty("start_seconds").GetDouble() + mode.GetProperty("end_seconds").GetDouble()
+                + versions * (mode.GetProperty("waiting_seconds_per_step").GetDouble() + mode.GetProperty("training_seconds_per_step").GetDouble());
+            Assert.Equal(wall, parts, 1e-3);   // the breakdown accounts for the whole wall time
+        }
+    }
+}
