@@ -16,6 +16,8 @@ public sealed class GenerateRolloutsConsumerDefinition : ConsumerDefinition<Gene
         IConsumerConfigurator<GenerateRolloutsConsumer> consumerConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = 1;
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(500, 2000, 5000));
+        // Sampling that cannot publish (the broker away) is retried for about a minute: a broker restart on a loaded
+        // machine outlasts a few seconds, and the batch's command must not end in the error queue.
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(500, 2000, 5000, 15000, 30000));
     }
 }

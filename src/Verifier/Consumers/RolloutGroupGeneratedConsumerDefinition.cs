@@ -24,7 +24,9 @@ public sealed class RolloutGroupGeneratedConsumerDefinition : ConsumerDefinition
             // established refuses every code group: straight to the error queue, with the reason.
             retry.Ignore<ScoringInputException>();
             retry.Ignore<SandboxUnavailableException>();
-            retry.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+            // Anything else (the broker away while the scores are published) is retried for about a minute: a
+            // broker restart on a loaded machine outlasts a few seconds.
+            retry.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30));
         });
     }
 }
