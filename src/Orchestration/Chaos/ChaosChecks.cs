@@ -38,8 +38,10 @@ public static class ChaosChecks
     ];
 
     /// <param name="serviceIds">every process id the run's services had: their sandboxes are named after them</param>
+    /// <param name="deadBefore">each error or skipped queue's messages before the run (<see cref="CountQueuesAsync"/>):
+    /// only what the run adds counts against it, so that a broker other runs or tests have used can be checked</param>
     public static async Task<ChaosFindings> RunAsync(IConfiguration configuration, Guid runId, IReadOnlyCollection<int> serviceIds,
-        Action<string> note, CancellationToken cancellation)
+        IReadOnlyDictionary<string, long> deadBefore, Action<string> note, CancellationToken cancellation)
     {
         var failed = new List<string>();
         await using var storage = StorageServices.Build(configuration);
@@ -78,9 +80,20 @@ public static class ChaosChecks
         var badHashes = versions.Where(v => !HashMatches(v)).Select(v => v.Version).ToArray();
         if (badHashes.Length > 0) failed.Add($"checkpoint_hashes (versions {string.Join(", ", badHashes)})");
 
-        var (waiting, errors, errorQueues) = await CountQueuesAsync(configuration, cancellation);
+        var (waiting, dead) = await CountQueuesAsync(configuration, cancellation);
         if (waiting > 0) failed.Add($"queues_empty ({waiting} messages)");
-        if (errors > 0) failed.Add($"error_queues_empty ({string.Join("; ", errorQueues.Select(q => $"{q.Key}: {q.Value}"))})");
+        var added = dead.Select(q => (Queue: q.Key, Added: q.Value - deadBefore.GetValueOrDefault(q.Key), Before: deadBefore.GetValueOrDefault(q.Key)))
+            .Where(q => q.Added > 0).ToArray();
+        long errors = added.Sum(q => q.Added);
+        if (errors > 0)
+        {
+            var described = new List<string>();
+            foreach (var (queue, count, before) in added)
+                described.Add($"{queue}: {count} new, " + (before == 0
+                    ? $"the first: {await FaultOfFirstAsync(configuration, queue, cancellation)}"
+                    : $"after {before} that were there before the run"));
+            failed.Add($"error_queues_empty ({string.Join("; ", described)})");
+        }
 
         foreach (var leftover in SandboxLeftovers(serviceIds).Concat(StagingLeftovers(settings, runId)))
             failed.Add($"nothing_left_behind ({leftover})");
@@ -133,9 +146,24 @@ public static class ChaosChecks
             && Checkpoint.Sha256(Path.Combine(directory, Checkpoint.WeightsFileOf(format))) == version.Sha256;
     }
 
-    /// <summary>Messages waiting in the pipeline's queues, and in their <c>_error</c> and <c>_skipped</c> queues
-    /// (a queue that does not exist holds none), with each error or skipped queue that holds any by name.</summary>
-    internal static async Task<(long Waiting, long Errors, IReadOnlyDictionary<string, string> ErrorQueues)> CountQueuesAsync(IConfiguration configuration, CancellationToken cancellation)
+    /// <summary>Messages waiting in the pipeline's queues, and in each of their <c>_error</c> and <c>_skipped</c>
+    /// queues that holds any (a queue that does not exist holds none).</summary>
+    internal static async Task<(long Waiting, IReadOnlyDictionary<string, long> Dead)> CountQueuesAsync(IConfiguration configuration, CancellationToken cancellation)
+    {
+        await using var connection = await ConnectAsync(configuration, cancellation);
+        long waiting = 0;
+        var dead = new Dictionary<string, long>();
+        foreach (var queue in Queues)
+        {
+            waiting += await MessagesAsync(connection, queue, cancellation);
+            foreach (var name in new[] { queue + "_error", queue + "_skipped" })
+                if (await MessagesAsync(connection, name, cancellation) is > 0 and var count)
+                    dead[name] = count;
+        }
+        return (waiting, dead);
+    }
+
+    static async Task<IConnection> ConnectAsync(IConfiguration configuration, CancellationToken cancellation)
     {
         var options = OptionsBinding.Bind<RabbitMqOptions>(configuration, RabbitMqOptions.Section);
         var factory = new ConnectionFactory
@@ -146,27 +174,14 @@ public static class ChaosChecks
             UserName = options.Username ?? ConnectionFactory.DefaultUser,
             Password = options.Password ?? ConnectionFactory.DefaultPass,
         };
-        await using var connection = await factory.CreateConnectionAsync(cancellation);
-        long waiting = 0;
-        long errors = 0;
-        var errorQueues = new Dictionary<string, string>();
-        foreach (var queue in Queues)
-        {
-            waiting += await MessagesAsync(connection, queue, cancellation);
-            foreach (var dead in new[] { queue + "_error", queue + "_skipped" })
-            {
-                if (await MessagesAsync(connection, dead, cancellation) is not (> 0 and var count)) continue;
-                errors += count;
-                errorQueues[dead] = $"{count} messages, the first: {await FaultOfFirstAsync(connection, dead, cancellation)}";
-            }
-        }
-        return (waiting, errors, errorQueues);
+        return await factory.CreateConnectionAsync(cancellation);
     }
 
     /// <summary>Why MassTransit moved the queue's first message there (its <c>MT-Fault-ExceptionType</c> and
     /// <c>MT-Fault-Message</c> headers), read without taking the message off the queue.</summary>
-    static async Task<string> FaultOfFirstAsync(IConnection connection, string queue, CancellationToken cancellation)
+    static async Task<string> FaultOfFirstAsync(IConfiguration configuration, string queue, CancellationToken cancellation)
     {
+        await using var connection = await ConnectAsync(configuration, cancellation);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellation);
         var message = await channel.BasicGetAsync(queue, autoAck: false, cancellation);
         if (message is null) return "(gone)";

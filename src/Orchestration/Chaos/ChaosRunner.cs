@@ -39,6 +39,7 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
         var plan = ChaosPlan.Create(options);
         await using (var database = StorageServices.Build(configuration))
             await database.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellation);
+        var (_, deadBefore) = await ChaosChecks.CountQueuesAsync(configuration, cancellation);
 
         using var services = new ServiceProcesses(options.LogDirectory, ServiceEnvironment(), options.BinDirectory);
         for (int i = 0; i < options.Learners; i++) services.Start("Learner", i);
@@ -63,7 +64,7 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
         observer.Note("stopping the services");
         await services.StopAllAsync(TimeSpan.FromSeconds(30));
 
-        var findings = await ChaosChecks.RunAsync(configuration, runId, services.StartedIds, observer.Note, cancellation);
+        var findings = await ChaosChecks.RunAsync(configuration, runId, services.StartedIds, deadBefore, observer.Note, cancellation);
         var failed = _problems.Concat(findings.Failed).ToArray();
         var report = ChaosReport.From(options.Seed, _injected.OrderBy(f => f.AtSeconds).ToArray(), findings) with { Passed = failed.Length == 0 };
         return new ChaosResult(runId, report, failed);
@@ -217,7 +218,7 @@ public sealed class ChaosRunner(IConfiguration configuration, ChaosOptions optio
         var deadline = DateTime.UtcNow + DrainLimit;
         while (DateTime.UtcNow < deadline)
         {
-            var (waiting, _, _) = await ChaosChecks.CountQueuesAsync(configuration, cancellation);
+            var (waiting, _) = await ChaosChecks.CountQueuesAsync(configuration, cancellation);
             if (waiting == 0) return;
             await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
         }
