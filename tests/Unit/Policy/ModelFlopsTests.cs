@@ -8,7 +8,8 @@ namespace Pipeline.Tests.Unit.Policy;
 [Collection(TorchCollection.Name)]
 public sealed class ModelFlopsTests
 {
-    static readonly PolicyConfig Small = CausalLm.DefaultConfig() with
+    /// <summary>The shape multiplied out by hand here and in <c>StepFlopsTests</c>.</summary>
+    internal static readonly PolicyConfig Small = CausalLm.DefaultConfig() with
     {
         HiddenSize = 8,
         NumAttentionHeads = 2,

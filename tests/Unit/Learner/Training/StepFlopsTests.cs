@@ -1,5 +1,6 @@
 using Pipeline.Learner.Training;
 using Pipeline.Policy.Model;
+using Pipeline.Tests.Unit.Policy;
 
 namespace Pipeline.Tests.Unit.Learner.Training;
 
@@ -7,16 +8,7 @@ namespace Pipeline.Tests.Unit.Learner.Training;
 /// per (query, key) pair (the shape of <c>ModelFlopsTests</c>).</summary>
 public sealed class StepFlopsTests
 {
-    static readonly PolicyConfig Small = CausalLm.DefaultConfig() with
-    {
-        HiddenSize = 8,
-        NumAttentionHeads = 2,
-        NumKeyValueHeads = 1,
-        IntermediateSize = 16,
-        NumHiddenLayers = 2,
-        VocabSize = 10,
-        EosTokenIds = new TokenIds(1),
-    };
+    static readonly PolicyConfig Small = ModelFlopsTests.Small;
 
     [Fact]
     public void Padded_and_real_flops_of_a_step_with_a_reference()
