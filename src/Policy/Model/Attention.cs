@@ -5,8 +5,8 @@ namespace Pipeline.Policy.Model;
 
 /// <summary>Causal self-attention with rotary positions, grouped-query attention (Ainslie et al. 2023: each key/value
 /// head serves <c>heads / kvHeads</c> query heads; the cache holds only the key/value heads) and an optional KV cache.
-/// Qwen2's q/k/v biases and Llama's <c>attention_bias</c> come from the config. Softmax runs in FP32 whatever the
-/// compute dtype, as in transformers.</summary>
+/// Qwen2's q/k/v biases and Llama's <c>attention_bias</c> come from the config. Attention is libtorch's fused
+/// scaled-dot-product kernel, whose softmax accumulates in FP32 whatever the compute dtype.</summary>
 public sealed class Attention : nn.Module
 {
     readonly nn.Module<Tensor, Tensor> q_proj, k_proj, v_proj, o_proj;
@@ -40,8 +40,10 @@ public sealed class Attention : nn.Module
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                     // (B, H, S, D)
             v = v.repeat_interleave(_heads / _kvHeads, dim: 1);                     // (B, H, S, D)
         }
-        var scores = q.matmul(k.transpose(-2, -1)).to(float32) / Math.Sqrt(_headDim) + mask; // (B, H, T, S)
-        var y = scores.softmax(-1).to(q.dtype).matmul(v);                           // (B, H, T, D)
+        // libtorch's fused kernel (flash attention on the CPU): softmax(q·kᵀ/√D + mask)·v in tiles with FP32
+        // accumulation, never laying out the (B, H, T, S) scores — at long traces that tensor's memory traffic, not
+        // the GEMMs, was the step's cost.
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, mask.to(q.dtype)); // (B, H, T, D)
         return o_proj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));  // (B, T, C)
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Model;
@@ -8,6 +9,11 @@ public static class AttentionMasks
     /// <summary>A large finite negative instead of −∞: a padded query row whose keys are all masked then
     /// softmaxes to a harmless uniform row instead of NaN, which would otherwise leak into the cache.</summary>
     public const float Blocked = -1e9f;
+
+    /// <summary><see cref="Blocked"/> as one libtorch scalar that lives as long as the process. An implicit conversion
+    /// makes a temporary whose finalizer may free the native scalar while the call that reads it is still running (a
+    /// run failed in masked_fill with a scalar of no known type).</summary>
+    static readonly Scalar BlockedScalar = Blocked.ToScalar();
 
     /// <summary>Causal mask over keys, for the last <paramref name="queries"/> positions of <paramref name="keyMask"/>.
     /// With a <paramref name="window"/>, a query also sees only keys fewer than <c>window</c> places back (Mistral's
@@ -25,7 +31,7 @@ public static class AttentionMasks
         var causal = keyPositions.le(queryPositions);                  // (T, S)
         if (window is { } w) causal &= (queryPositions - keyPositions).lt(w);
         var allowed = causal.unsqueeze(0) & keyMask.unsqueeze(1);       // (B, T, S)
-        var additive = zeros(allowed.shape, device: keyMask.device).masked_fill(allowed.logical_not(), Blocked);
+        var additive = zeros(allowed.shape, device: keyMask.device).masked_fill(allowed.logical_not(), BlockedScalar);
         return additive.unsqueeze(1).MoveToOuterDisposeScope();         // (B, 1, T, S)
     }
 
