@@ -16,7 +16,10 @@ namespace Pipeline.Learner.Evaluation;
 /// without a sandbox: <c>SandboxUnavailableException</c>), so a broken evaluation fails at once, not after sampling.</summary>
 public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
 {
+    /// <summary>Problems sampled together, at most; fewer when k samples each would make the batch larger than
+    /// <see cref="RowsPerChunk"/> rows (a KV cache of thousands of long rows costs more to copy than it saves).</summary>
     const int PromptsPerChunk = 64;
+    const int RowsPerChunk = 1024;
 
     /// <param name="progress">told how many problems are done after each chunk of them (optional)</param>
     public async Task<PolicyScore> EvaluateAsync(CausalLm policy, IReadOnlyList<Problem> problems, int k, int maxTokens, long seed = 0,
@@ -29,9 +32,10 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
         policy.eval();
         var sampler = new Sampler(policy);
         var tally = new Tally(k);
-        for (int start = 0; start < problems.Count; start += PromptsPerChunk)
+        int perChunk = Math.Clamp(RowsPerChunk / Math.Max(1, k), 1, PromptsPerChunk);
+        for (int start = 0; start < problems.Count; start += perChunk)
         {
-            var chunk = problems.Skip(start).Take(PromptsPerChunk).ToArray();
+            var chunk = problems.Skip(start).Take(perChunk).ToArray();
             int first = start;
             var prompts = chunk.Select(p => policy.Prompts.ForQuestion(p.Question)).ToArray();
             var greedySequences = sampler.Sample(prompts, 1, new SamplingParameters(0f, 1f, maxTokens), (_, _) => 0);

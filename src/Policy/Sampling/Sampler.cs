@@ -6,12 +6,17 @@ namespace Pipeline.Policy.Sampling;
 
 /// <summary>Samples G completions per prompt with a KV cache. Each prompt is prefilled once; its cache rows are
 /// then repeated for the G samples of its group, which decode together with every other group of the batch.
-/// Finished rows are dropped from the cache as they finish. Token choice runs on tensors on the policy's device
+/// Finished rows leave the batch together, once a quarter of it has finished (one KV-cache copy, not one per finishing
+/// step). Token choice runs on tensors on the policy's device
 /// (softmax, top-p, the draw); each sample contributes one uniform number per token from its own generator
 /// (<see cref="SampleSeeds"/>), so a sample is the same whatever else shares its batch, and only the chosen ids and
 /// their log-probs come back to the host.</summary>
 public sealed class Sampler(CausalLm policy)
 {
+    /// <summary>Finished rows leave the batch (a copy of the KV cache) once fewer than this share of its rows are
+    /// still decoding.</summary>
+    const double CompactBelow = 0.75;
+
     /// <param name="seeds">the seed of (prompt index, sample index)</param>
     /// <returns>for each prompt, its G samples in order</returns>
     public IReadOnlyList<IReadOnlyList<SampledSequence>> Sample(
@@ -46,33 +51,41 @@ public sealed class Sampler(CausalLm policy)
         keyMask = keyMask.index_select(0, expand);
         var nextPosition = positions.select(1, lp - 1).index_select(0, expand) + 1; // (P·G)
         logits = logits.index_select(0, expand);
-        var active = Enumerable.Range(0, rows).ToList();
+        // The sample each batch row decodes, or -1 once it has finished. A finished row stays in the batch (its
+        // tokens are computed and ignored) until fewer than CompactBelow of the rows are live: dropping rows copies
+        // the whole KV cache, and doing that whenever any row finishes cost more than decoding itself.
+        var batchRows = Enumerable.Range(0, rows).ToArray();
+        int live = rows;
+        var spare = new Random(0);
 
-        for (int step = 0; step < parameters.MaxTokens && active.Count > 0; step++)
+        for (int step = 0; step < parameters.MaxTokens && live > 0; step++)
         {
             using var stepScope = NewDisposeScope();
-            var (chosen, chosenLogProbs) = Choose(logits, active.Select(r => samples[r].Random).ToArray(), parameters);
+            var (chosen, chosenLogProbs) = Choose(logits, batchRows.Select(r => r >= 0 ? samples[r].Random : spare).ToArray(), parameters);
             bool lastStep = step == parameters.MaxTokens - 1;
-            var keep = new List<int>(active.Count);
-            for (int i = 0; i < active.Count; i++)
+            for (int i = 0; i < batchRows.Length; i++)
             {
-                var row = samples[active[i]];
+                if (batchRows[i] < 0) continue;
+                var row = samples[batchRows[i]];
                 row.Add((int)chosen[i], chosenLogProbs[i]);
                 if (eos.Contains((int)chosen[i]) || row.EndsWithAny(parameters.StopSequences, policy.Tokenizer)) row.Finish("stop");
                 else if (lastStep) row.Finish("length");
-                else keep.Add(i);
+                else continue;
+                batchRows[i] = -1;
+                live--;
             }
-            if (keep.Count == 0) break;
+            if (live == 0) break;
 
             var tokens = tensor(chosen, [chosen.Length, 1], device: device);
-            if (keep.Count < active.Count)
+            if (live < batchRows.Length * CompactBelow)
             {
+                var keep = Enumerable.Range(0, batchRows.Length).Where(i => batchRows[i] >= 0).ToArray();
                 var kept = tensor(keep.Select(k => (long)k).ToArray(), device: device);
                 cache.SelectRows(kept);
                 keyMask = keyMask.index_select(0, kept);
                 nextPosition = nextPosition.index_select(0, kept);
                 tokens = tokens.index_select(0, kept);
-                active = keep.Select(k => active[k]).ToList();
+                batchRows = keep.Select(k => batchRows[k]).ToArray();
             }
             keyMask = cat([keyMask, ones(keyMask.shape[0], 1, dtype: @bool, device: device)], 1);
             var stepLogits = policy.Logits(tokens, nextPosition.unsqueeze(1), AttentionMasks.Causal(keyMask, 1, policy.Config.AttentionWindow), cache).select(1, 0);
