@@ -67,7 +67,7 @@ public static class ChaosCommand
             {
                 context.Note($"No base policy at {runConfig.Run.BasePolicy}: building one first.");
                 var task = TaskSources.For(runConfig);
-                await BasePolicyTraining.RunAsync(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
+                await BasePolicyTraining.RunAsync(BasePolicyTraining.Options(configuration),
                     task, PretrainingCorpus.For(task, configuration), runConfig.Run.BasePolicy, context.Cancellation);
             }
             runConfig = runConfig with { Run = runConfig.Run.WithAbsolutePaths() };

@@ -35,7 +35,7 @@ public static class DemoCommand
         {
             context.Note($"No base policy at {runConfig.Run.BasePolicy}: building one first.");
             pretrainSeconds = clock.Elapsed.TotalSeconds;
-            await BasePolicyTraining.RunAsync(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section),
+            await BasePolicyTraining.RunAsync(BasePolicyTraining.Options(configuration),
                 task, corpus, runConfig.Run.BasePolicy, context.Cancellation);
             pretrainSeconds = clock.Elapsed.TotalSeconds - pretrainSeconds;
         }

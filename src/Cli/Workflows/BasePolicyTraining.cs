@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Configuration;
+using Pipeline.Hosting;
+using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
+using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Training;
 using Pipeline.Tasks;
@@ -12,6 +16,16 @@ public sealed record PretrainSummary(int Steps, double FinalLoss, double Seconds
 /// <summary>Builds the base policy: next-token training on the task's synthetic corpus, with a progress bar.</summary>
 public static class BasePolicyTraining
 {
+    /// <summary>The "Pretrain" section, its <see cref="PretrainOptions.Precision"/> made the machine's training precision
+    /// as a GRPO run's is (<see cref="PolicyOptions.TrainingPrecision"/>: FP32 becomes BF16 mixed precision where
+    /// Policy:ComputeDtype is, or auto picks, bfloat16), unless <paramref name="precision"/> is given.</summary>
+    public static PretrainOptions Options(IConfiguration configuration, LinearPrecision? precision = null)
+    {
+        var options = OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section);
+        options.Precision = precision ?? OptionsBinding.Bind<PolicyOptions>(configuration, PolicyOptions.Section).TrainingPrecision(options.Precision);
+        return options;
+    }
+
     /// <param name="corpus">the task's corpus (<see cref="PretrainingCorpus.For"/>)</param>
     public static async Task<PretrainSummary> RunAsync(PretrainOptions options, ITaskSource task, Func<Problem, Random, string> corpus,
         string directory, CancellationToken cancellation)

@@ -18,6 +18,10 @@ public sealed class PretrainOptions
     [Range(0.0, 1.0)] public double WeightDecay { get; set; } = 0.01;
     [Range(0.0, 1000.0)] public double MaxGradNorm { get; set; } = 1.0;
     public long Seed { get; set; } = 1;
+    /// <summary>The most token positions (rows × padded length) one forward/backward pass lays out. A batch that
+    /// would lay out more — long traces among short ones — is split into rows of similar length whose gradients are
+    /// summed before the one optimizer step, so that padding does not cost more than the tokens themselves.</summary>
+    [Range(256, 10_000_000)] public int MicroBatchTokens { get; set; } = 8192;
     /// <summary>Operand precision of the decoder's linear-layer GEMMs: <c>fp32</c>, or <c>fp8</c> for DeepSeek-V3's
     /// recipe (E4M3, 1×128 / 128×128 scaling, FP32 accumulation; see <see cref="Fp8Gemm"/>).</summary>
     [EnumDataType(typeof(LinearPrecision))] public LinearPrecision Precision { get; set; } = LinearPrecision.Fp32;

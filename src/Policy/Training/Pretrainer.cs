@@ -46,8 +46,27 @@ public sealed class Pretrainer(PretrainOptions options)
 
     double Step(CausalLm policy, optim.Optimizer optimizer, int[][] prompts, int[][] completions)
     {
-        using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadId, policy.Device);
-        return TrainStep(policy, optimizer, layout, options.MaxGradNorm);
+        var chunks = MicroBatches.Plan(prompts.Select(p => p.Length).ToArray(), completions.Select(c => c.Length).ToArray(), options.MicroBatchTokens);
+        if (chunks.Count == 1)
+        {
+            using var layout = TokenLayout.Build(prompts, completions, policy.Config.PadId, policy.Device);
+            return TrainStep(policy, optimizer, layout, options.MaxGradNorm);
+        }
+        // Long traces of mixed lengths: rows of similar length padded together, gradients summed over the chunks, and
+        // the loss divided by the whole batch's completion tokens, so the step is the one-layout step's.
+        optimizer.zero_grad();
+        double total = completions.Sum(c => c.Length), loss = 0;
+        foreach (var rows in chunks)
+        {
+            using var scope = NewDisposeScope();
+            using var layout = TokenLayout.Build(rows.Select(r => prompts[r]).ToArray(), rows.Select(r => completions[r]).ToArray(), policy.Config.PadId, policy.Device);
+            var part = -(SequenceLogProbs.Compute(policy, layout) * layout.CompletionMask).sum() / total;
+            part.backward();
+            loss += part.item<float>();
+        }
+        using (NewDisposeScope()) nn.utils.clip_grad_norm_(policy.parameters(), options.MaxGradNorm);
+        optimizer.step();
+        return loss;
     }
 
     /// <summary>One pretraining step on a built batch: next-token loss on the completion tokens, backward, gradient
