@@ -37,27 +37,67 @@ public sealed record CountdownAttempt(IReadOnlyList<string> Steps, long Value, s
         return term;
     }
 
+    /// <summary>
+    /// Every try over all of <paramref name="numbers"/> in one fixed order, the order a search trace works through
+    /// (<see cref="CountdownCorpus"/>): pairs of what is left in the order written (a new value goes first, so the running value leads: "2*3=6 6*4=24"), and for each
+    /// pair the operations in <see cref="SearchOrder"/>, skipping those that would not give a positive whole number
+    /// and division by one. Depth first: the first pair's first operation is combined with the rest in every way
+    /// before its second operation is tried. Three numbers give at most 3 × 4 × 4 = 48 tries.
+    /// </summary>
+    public static IEnumerable<CountdownAttempt> InSearchOrder(IReadOnlyList<int> numbers)
+    {
+        var pool = numbers.Select(n => new Term(n, Invariant(n), Precedence.Atom)).ToList();
+        return Search(pool, []);
+    }
+
+    /// <summary>The order in which a search tries operations: '×' first, so that the first try (everything multiplied)
+    /// is rarely a target of at most 100.</summary>
+    public const string SearchOrder = "*+-/";
+
+    static IEnumerable<CountdownAttempt> Search(List<Term> pool, List<string> steps)
+    {
+        if (pool.Count == 1)
+        {
+            yield return new CountdownAttempt([.. steps], pool[0].Value, pool[0].Text);
+            yield break;
+        }
+        for (int i = 0; i < pool.Count; i++)
+            for (int j = i + 1; j < pool.Count; j++)
+                foreach (char op in SearchOrder)
+                {
+                    if (TryApply(pool[i], pool[j], op, divideByOne: false) is not { } applied) continue;
+                    var rest = pool.Where((_, k) => k != i && k != j).Prepend(applied.Term).ToList();
+                    foreach (var attempt in Search(rest, [.. steps, applied.Step]))
+                        yield return attempt;
+                }
+    }
+
     /// <summary>A random operation that keeps the result a positive whole number ('+' and '×' always do).</summary>
     static (Term Term, string Step) Apply(Term a, Term b, Random random, bool divideByOne)
     {
         int start = random.Next(Operations.Length);
         for (int k = 0; k < Operations.Length; k++)
-        {
-            char op = Operations[(start + k) % Operations.Length];
-            var (larger, smaller) = a.Value >= b.Value ? (a, b) : (b, a);
-            (Term Left, Term Right, long Value)? chosen = op switch
-            {
-                '+' => (a, b, checked(a.Value + b.Value)),
-                '*' => (a, b, checked(a.Value * b.Value)),
-                '-' when larger.Value > smaller.Value => (larger, smaller, larger.Value - smaller.Value),
-                '/' when smaller.Value > 0 && larger.Value % smaller.Value == 0 && (divideByOne || smaller.Value != 1) => (larger, smaller, larger.Value / smaller.Value),
-                _ => null,
-            };
-            if (chosen is not { } c) continue;
-            string step = $"{Invariant(c.Left.Value)}{op}{Invariant(c.Right.Value)}={Invariant(c.Value)}";
-            return (Join(c.Left, op, c.Right, c.Value), step);
-        }
+            if (TryApply(a, b, Operations[(start + k) % Operations.Length], divideByOne) is { } applied)
+                return applied;
         throw new InvalidOperationException("unreachable: addition always applies");
+    }
+
+    /// <summary>a op b as a step ("25*7=175") and a term, or null where the result would not be a positive whole
+    /// number: subtraction takes the smaller from the larger, division only where it divides exactly.</summary>
+    static (Term Term, string Step)? TryApply(Term a, Term b, char op, bool divideByOne)
+    {
+        var (larger, smaller) = a.Value >= b.Value ? (a, b) : (b, a);
+        (Term Left, Term Right, long Value)? chosen = op switch
+        {
+            '+' => (a, b, checked(a.Value + b.Value)),
+            '*' => (a, b, checked(a.Value * b.Value)),
+            '-' when larger.Value > smaller.Value => (larger, smaller, larger.Value - smaller.Value),
+            '/' when smaller.Value > 0 && larger.Value % smaller.Value == 0 && (divideByOne || smaller.Value != 1) => (larger, smaller, larger.Value / smaller.Value),
+            _ => null,
+        };
+        if (chosen is not { } c) return null;
+        string step = $"{Invariant(c.Left.Value)}{op}{Invariant(c.Right.Value)}={Invariant(c.Value)}";
+        return (Join(c.Left, op, c.Right, c.Value), step);
     }
 
     /// <summary>Writes the fewest parentheses that keep the meaning: an operand in brackets only when it binds
