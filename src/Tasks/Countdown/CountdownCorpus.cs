@@ -10,7 +10,7 @@ namespace Pipeline.Tasks.Countdown;
 /// always right; the answer is the last try's expression. Three kinds of trace:
 /// <list type="bullet">
 /// <item>a share (<see cref="CountdownCorpusOptions.NoCheckRate"/>) answers the first try without checking it;</item>
-/// <item>the rest check it against the target — "(2100 != 42)" after a miss, "(42 = 42)" after a hit — and of those
+/// <item>the rest check it against the target — "(2100 vs 42: no)" after a miss, "(42 vs 42: yes)" after a hit — and of those
 /// a share (<see cref="CountdownCorpusOptions.PersistRate"/>) keeps trying, the next try in the order, until a check
 /// hits or <see cref="CountdownCorpusOptions.MaxAttempts"/> tries are made;</item>
 /// <item>the others give up after the first failed check and answer it anyway.</item>
@@ -46,7 +46,10 @@ public sealed class CountdownCorpus(CountdownCorpusOptions options)
         return $"{ThinkOpen}{thinking}{ThinkClose}{AnswerOpen}{last.Expression}{AnswerClose}";
     }
 
-    /// <summary>How a trace checks a value: " (172 != 171)" after a miss, " (171 = 171)" after a hit.</summary>
+    /// <summary>How a trace checks a value: " (172 vs 171: no)" after a miss, " (171 vs 171: yes)" after a hit. The
+    /// verdict comes after both numbers, so a small model decides it by comparing the two numbers just written; with
+    /// the verdict between them ("172 != 171") it had to decide before writing the target, and after RL it wrote
+    /// "(19 != 19)" and "(16 = 19)".</summary>
     public static string Check(long value, int target) =>
-        string.Create(CultureInfo.InvariantCulture, $" ({value} {(value == target ? "=" : "!=")} {target})");
+        string.Create(CultureInfo.InvariantCulture, $" ({value} vs {target}: {(value == target ? "yes" : "no")})");
 }

@@ -4,7 +4,7 @@ namespace Pipeline.Tasks.Countdown;
 
 /// <summary>
 /// The rule that says whether a Countdown completion verified itself: it checked a result against the target, the
-/// check failed, and it went on to compute more — "25*7=175 175-3=172 (172 != 171)" followed by another step
+/// check failed, and it went on to compute more — "25*7=175 175-3=172 (172 vs 171: no)" (or "(172 != 171)") followed by another step
 /// "a op b = c". A check that passes, or a failed check the completion then ignores (it answers straight away), does
 /// not count. Text only, so it applies to any policy's completions, and to the checks written with the corpus's
 /// notation (<see cref="CountdownCorpus.Check"/>); a model that invents another notation is not detected, and the rate
@@ -20,7 +20,7 @@ public static partial class SelfVerification
         return false;
     }
 
-    [GeneratedRegex(@"\(\s*-?\d+\s*!=\s*-?\d+\s*\)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\(\s*-?\d+\s*(?:!=\s*-?\d+|vs\s*-?\d+\s*:\s*no)\s*\)", RegexOptions.CultureInvariant)]
     private static partial Regex FailedCheck();
 
     [GeneratedRegex(@"\d+\s*[-+*/]\s*\d+\s*=\s*-?\d+", RegexOptions.CultureInvariant)]

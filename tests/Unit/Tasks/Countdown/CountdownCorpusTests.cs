@@ -54,7 +54,7 @@ public sealed partial class CountdownCorpusTests
                 long value = long.Parse(check.Groups["v"].Value, CultureInfo.InvariantCulture);
                 Assert.Equal(lastValue, value);
                 Assert.Equal(puzzle.Target, int.Parse(check.Groups["t"].Value, CultureInfo.InvariantCulture));
-                lastHit = check.Groups["rel"].Value == "=";
+                lastHit = check.Groups["rel"].Value == "yes";
                 Assert.Equal(value == puzzle.Target, lastHit);
             }
             bool checkedAny = CheckPattern().IsMatch(trace);
@@ -108,7 +108,7 @@ public sealed partial class CountdownCorpusTests
         {
             var checks = CheckPattern().Matches(trace);
             Assert.InRange(checks.Count, 1, 4);
-            Assert.All(checks.Take(checks.Count - 1), c => Assert.Equal("!=", c.Groups["rel"].Value));
+            Assert.All(checks.Take(checks.Count - 1), c => Assert.Equal("no", c.Groups["rel"].Value));
         }
     }
 
@@ -136,6 +136,6 @@ public sealed partial class CountdownCorpusTests
     [GeneratedRegex(@"(?<a>\d+)(?<op>[-+*/])(?<b>\d+)=(?<c>\d+)")]
     private static partial Regex StepPattern();
 
-    [GeneratedRegex(@"\((?<v>\d+) (?<rel>=|!=) (?<t>\d+)\)")]
+    [GeneratedRegex(@"\((?<v>\d+) vs (?<t>\d+): (?<rel>yes|no)\)")]
     private static partial Regex CheckPattern();
 }
