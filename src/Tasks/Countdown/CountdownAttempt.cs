@@ -39,9 +39,9 @@ public sealed record CountdownAttempt(IReadOnlyList<string> Steps, long Value, s
 
     /// <summary>
     /// Every try over all of <paramref name="numbers"/> in one fixed order, the order a search trace works through
-    /// (<see cref="CountdownCorpus"/>): pairs of what is left in the order written (a new value goes first, so the running value leads: "2*3=6 6*4=24"), and for each
-    /// pair the operations in <see cref="SearchOrder"/>, skipping those that would not give a positive whole number
-    /// and division by one. Depth first: the first pair's first operation is combined with the rest in every way
+    /// (<see cref="CountdownCorpus"/>): pairs of what is left in the order written (a new value goes first, so the
+    /// running value leads: "2*3=6 6*4=24"), and for each pair the operations in <see cref="SearchOrder"/>, skipping
+    /// those that would not give a positive whole number and division by one. Depth first: the first pair's first operation is combined with the rest in every way
     /// before its second operation is tried. Three numbers give at most 3 × 4 × 4 = 48 tries.
     /// </summary>
     public static IEnumerable<CountdownAttempt> InSearchOrder(IReadOnlyList<int> numbers)
