@@ -60,7 +60,7 @@ public sealed class Pretrainer(PretrainOptions options)
         {
             using var scope = NewDisposeScope();
             using var layout = TokenLayout.Build(rows.Select(r => prompts[r]).ToArray(), rows.Select(r => completions[r]).ToArray(), policy.Config.PadId, policy.Device);
-            var part = -(SequenceLogProbs.Compute(policy, layout) * layout.CompletionMask).sum() / total;
+            var part = NegatedLogLikelihood(policy, layout) / total;
             part.backward();
             loss += part.item<float>();
         }
@@ -75,13 +75,16 @@ public sealed class Pretrainer(PretrainOptions options)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
-        var logProbs = SequenceLogProbs.Compute(policy, layout);
-        var loss = -(logProbs * layout.CompletionMask).sum() / layout.CompletionMask.sum();
+        var loss = NegatedLogLikelihood(policy, layout) / layout.CompletionMask.sum();
         loss.backward();
         nn.utils.clip_grad_norm_(policy.parameters(), maxGradNorm);
         optimizer.step();
         return loss.item<float>();
     }
+
+    /// <summary>−Σ log p of the layout's completion tokens (the next-token loss before it is divided by a token count).</summary>
+    static Tensor NegatedLogLikelihood(CausalLm policy, TokenLayout layout) =>
+        -(SequenceLogProbs.Compute(policy, layout) * layout.CompletionMask).sum();
 
     public double LearningRateAt(int step)
     {
