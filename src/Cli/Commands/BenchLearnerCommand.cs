@@ -46,7 +46,7 @@ public static class BenchLearnerCommand
                     ?? BenchmarkPolicy.Fresh(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section), Path.Combine(scratch, "base"));
                 Log($"bench learner: {plan.Prompts}×{plan.GroupSize} sequences of at most {plan.MaxTokens} completion tokens, policy {basePolicy}");
                 result = await Task.Run(() => LearnerBenchmark.Run(plan, settings, placement, basePolicy, task,
-                    PretrainingCorpus.For(task, configuration), Log, context.Cancellation), context.Cancellation);
+                    PretrainingCorpus.For(task, configuration).Sample, Log, context.Cancellation), context.Cancellation);
             }
             finally
             {

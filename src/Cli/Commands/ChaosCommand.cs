@@ -68,7 +68,7 @@ public static class ChaosCommand
                 context.Note($"No base policy at {runConfig.Run.BasePolicy}: building one first.");
                 var task = TaskSources.For(runConfig);
                 await BasePolicyTraining.RunAsync(BasePolicyTraining.Options(configuration),
-                    task, PretrainingCorpus.For(task, configuration), runConfig.Run.BasePolicy, context.Cancellation);
+                    PretrainingCorpus.For(task, configuration), runConfig.Run.BasePolicy, context.Cancellation);
             }
             runConfig = runConfig with { Run = runConfig.Run.WithAbsolutePaths() };
 

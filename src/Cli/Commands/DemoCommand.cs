@@ -36,13 +36,13 @@ public static class DemoCommand
             context.Note($"No base policy at {runConfig.Run.BasePolicy}: building one first.");
             pretrainSeconds = clock.Elapsed.TotalSeconds;
             await BasePolicyTraining.RunAsync(BasePolicyTraining.Options(configuration),
-                task, corpus, runConfig.Run.BasePolicy, context.Cancellation);
+                corpus, runConfig.Run.BasePolicy, context.Cancellation);
             pretrainSeconds = clock.Elapsed.TotalSeconds - pretrainSeconds;
         }
 
         using var services = CommandServices.Build(configuration);
         var evaluator = services.GetRequiredService<PolicyEvaluator>();
-        var corpusAccuracy = CorpusAccuracy.Measure(task, corpus, services.GetRequiredService<CompletionScorerRouter>());
+        var corpusAccuracy = CorpusAccuracy.Measure(corpus, services.GetRequiredService<CompletionScorerRouter>());
         PolicyScore before;
         using (var basePolicy = Checkpoint.Load(runConfig.Run.BasePolicy))
             before = await ProgressDisplay.EvaluateAsync(evaluator, basePolicy, task.HeldOut, passK, runConfig.Run.MaxTokens, runConfig.Run.Seed, "base policy, held-out", context.Cancellation);

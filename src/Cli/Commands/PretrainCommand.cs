@@ -24,7 +24,7 @@ public static class PretrainCommand
             var options = BasePolicyTraining.Options(context.Configuration, context.Get(precision));
             var task = TaskSources.For(runConfig);
             var directory = context.Get(output)?.FullName ?? runConfig.Run.BasePolicy;
-            var summary = await BasePolicyTraining.RunAsync(options, task, PretrainingCorpus.For(task, context.Configuration), directory, context.Cancellation);
+            var summary = await BasePolicyTraining.RunAsync(options, PretrainingCorpus.For(task, context.Configuration), directory, context.Cancellation);
             context.Out.WriteLine($"{summary.Checkpoint}  sha256 {summary.Sha256}  {summary.Steps} steps, final loss {summary.FinalLoss:F3}");
             await context.WriteJsonAsync(summary);
             return ExitCodes.Success;

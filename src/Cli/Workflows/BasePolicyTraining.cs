@@ -27,7 +27,7 @@ public static class BasePolicyTraining
     }
 
     /// <param name="corpus">the task's corpus (<see cref="PretrainingCorpus.For"/>)</param>
-    public static async Task<PretrainSummary> RunAsync(PretrainOptions options, ITaskSource task, Func<Problem, Random, string> corpus,
+    public static async Task<PretrainSummary> RunAsync(PretrainOptions options, PretrainingCorpus corpus,
         string directory, CancellationToken cancellation)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -38,7 +38,7 @@ public static class BasePolicyTraining
             .StartAsync(async context =>
             {
                 var bar = context.AddTask("pretraining the base policy", maxValue: options.Steps);
-                policy = await Task.Run(() => new Pretrainer(options).Train(task, corpus, p =>
+                policy = await Task.Run(() => new Pretrainer(options).Train(corpus.Problems, corpus.Sample, p =>
                 {
                     lastLoss = p.Loss;
                     bar.Value = p.Step;

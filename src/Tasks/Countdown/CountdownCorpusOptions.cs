@@ -22,4 +22,8 @@ public sealed class CountdownCorpusOptions
     /// <see cref="MaxAttempts"/>; the others give up after their first failed check.</summary>
     [Range(0.0, 1.0)]
     public double PersistRate { get; set; } = 0.45;
+
+    /// <summary>Whether pretraining draws its puzzles so that a search's first hit falls on each line equally often
+    /// (<see cref="HitBalancedCountdown"/>); off, the natural puzzles, whose hits cluster on lines 3–6.</summary>
+    public bool BalanceHitLines { get; set; } = true;
 }

@@ -41,7 +41,7 @@ public sealed class CountdownTask : ITaskSource
 
     public IReadOnlyList<Problem> HeldOut { get; }
 
-    public Problem NextTraining(Random random) => ToProblem(NextTrainingConstruction(random).Puzzle, null);
+    public Problem NextTraining(Random random) => ToProblem(NextTrainingConstruction(random).Puzzle);
 
     /// <summary>A training puzzle with the equation it was built from (for a pretraining corpus or a check).</summary>
     public CountdownConstruction NextTrainingConstruction(Random random)
@@ -54,7 +54,8 @@ public sealed class CountdownTask : ITaskSource
         throw new InvalidOperationException($"{Name}: every problem drawn is held out; lower Countdown:HeldOutSize");
     }
 
-    /// <summary>A training problem's id is its reference, as an arithmetic problem's is its question.</summary>
-    static Problem ToProblem(CountdownPuzzle puzzle, string? id) =>
+    /// <summary>A puzzle as a problem; a training problem's id is its reference, as an arithmetic problem's is its
+    /// question.</summary>
+    public static Problem ToProblem(CountdownPuzzle puzzle, string? id = null) =>
         new(id ?? puzzle.Reference, puzzle.Question, puzzle.Reference, TaskKinds.Countdown);
 }
