@@ -4,7 +4,8 @@ using System.Diagnostics;
 
 namespace Pipeline.Sandboxing;
 
-/// <summary>Runs untrusted Python programs, each in its own throw-away sandbox: new user, pid, network, ipc and uts
+/// <summary>Runs untrusted Python programs, each in its own throw-away sandbox (or a batch of them one after another
+/// in one, under a trusted runner: <see cref="RunBatchAsync"/>): new user, pid, network, ipc and uts
 /// namespaces (bubblewrap), only /usr visible and read-only, a private size-limited tmpfs as the working directory
 /// and only writable place, an unprivileged uid with no capabilities, rlimits on CPU, address space, processes,
 /// open files and file size, per-run cgroup v1 memory and pids groups where writable, a seccomp filter
@@ -111,18 +112,57 @@ public sealed class Sandbox : IDisposable
         }
     }
 
+    /// <summary>Where a batch's runner reads its run's memory.oom_control (the <c>oom_kill</c> line counts the
+    /// cgroup's OOM kills), or null where runs have no memory cgroup.</summary>
+    public string? OomControlPath => _cgroups is null ? null : SandboxCommand.OomControlInside;
+
+    /// <summary>Besides each program's output, what one report line of a batch's runner may take.</summary>
+    const int ReportLineBytes = 16 * 1024;
+
     /// <summary>Runs <c>python3 -I -S -B arguments…</c> in a fresh sandbox with <paramref name="stdin"/> as its input,
     /// waiting for a free slot first. A run that breaks a limit is killed and reported, never thrown; only
     /// cancellation throws.</summary>
-    public async Task<SandboxResult> RunPythonAsync(
-        IReadOnlyList<string> arguments, ReadOnlyMemory<byte> stdin, CancellationToken cancellationToken = default)
+    public Task<SandboxResult> RunPythonAsync(
+        IReadOnlyList<string> arguments, ReadOnlyMemory<byte> stdin, CancellationToken cancellationToken = default) =>
+        RunInSlotAsync(
+            new Launch(arguments, RunnerAsPidOne: false, TimeSpan.FromSeconds(_options.WallSeconds), _options.MaxOutputBytes),
+            stdin, cancellationToken);
+
+    /// <summary>Runs a trusted runner, <c>python3 -I -S -B runnerArguments…</c>, directly as the sandbox's pid 1 (no
+    /// shell between), which runs <paramref name="programs"/> programs one after another in this one sandbox. Each
+    /// program is a process of its own under the per-process rlimits (CPU seconds, address space, file size, open
+    /// files) exactly as a single run's program is; the runner enforces each one's wall-clock and output limits
+    /// itself, reaps every orphan (it is pid 1), clears what one program leaves before the next, and reports on its
+    /// stdout. The host's limits cover the whole batch: <see cref="SandboxOptions.WallSeconds"/> per program plus a
+    /// margin for the runner's own work, and on stdout room for every program's output base64-encoded on a report
+    /// line of its own. Where runs have memory cgroups, the run's OOM kills can be read at
+    /// <see cref="OomControlPath"/>.</summary>
+    public Task<SandboxResult> RunBatchAsync(
+        IReadOnlyList<string> runnerArguments, ReadOnlyMemory<byte> stdin, int programs,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(programs, 1);
+        // The runner's own start, and its clean-up between programs (killing, reaping, emptying /tmp).
+        var margin = TimeSpan.FromSeconds(1 + 0.1 * programs);
+        var reportLine = (_options.MaxOutputBytes + 2L) / 3 * 4 + ReportLineBytes;
+        return RunInSlotAsync(
+            new Launch(runnerArguments, RunnerAsPidOne: true,
+                TimeSpan.FromSeconds(_options.WallSeconds * programs) + margin,
+                (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes)),
+            stdin, cancellationToken);
+    }
+
+    /// <summary>What to start and the host-side limits of the whole run.</summary>
+    sealed record Launch(IReadOnlyList<string> Arguments, bool RunnerAsPidOne, TimeSpan Wall, int StdoutLimit);
+
+    async Task<SandboxResult> RunInSlotAsync(Launch launch, ReadOnlyMemory<byte> stdin, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await _gate.WaitAsync(cancellationToken);
         var slot = _cgroups?.Rent();
         try
         {
-            return await RunAsync(arguments, stdin, slot, cancellationToken);
+            return await RunAsync(launch, stdin, slot, cancellationToken);
         }
         finally
         {
@@ -150,14 +190,15 @@ public sealed class Sandbox : IDisposable
     }
 
     async Task<SandboxResult> RunAsync(
-        IReadOnlyList<string> arguments, ReadOnlyMemory<byte> stdin, SandboxCgroupSlot? slot, CancellationToken cancellationToken)
+        Launch launch, ReadOnlyMemory<byte> stdin, SandboxCgroupSlot? slot, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (_tools is null)
         {
             return Failed(_toolsError, clock.Elapsed);
         }
-        var argv = SandboxCommand.Build(_options, _tools, slot, _dropPrivileges, _seccompFilter, arguments);
+        var argv = SandboxCommand.Build(
+            _options, _tools, slot, _dropPrivileges, _seccompFilter, launch.Arguments, launch.RunnerAsPidOne);
         var start = new ProcessStartInfo(argv[0])
         {
             UseShellExecute = false,
@@ -194,11 +235,10 @@ public sealed class Sandbox : IDisposable
             }
         }
 
-        var limit = _options.MaxOutputBytes;
-        var stdoutTask = CaptureAsync(process.StandardOutput.BaseStream, limit, () => KillFor((int)SandboxTermination.OutputLimit));
-        var stderrTask = CaptureAsync(process.StandardError.BaseStream, limit, () => KillFor((int)SandboxTermination.OutputLimit));
+        var stdoutTask = CaptureAsync(process.StandardOutput.BaseStream, launch.StdoutLimit, () => KillFor((int)SandboxTermination.OutputLimit));
+        var stderrTask = CaptureAsync(process.StandardError.BaseStream, _options.MaxOutputBytes, () => KillFor((int)SandboxTermination.OutputLimit));
         var stdinTask = FeedAsync(process.StandardInput, stdin);
-        using (var wall = new CancellationTokenSource(TimeSpan.FromSeconds(_options.WallSeconds)))
+        using (var wall = new CancellationTokenSource(launch.Wall))
         using (wall.Token.Register(() => KillFor((int)SandboxTermination.WallTimeout)))
         using (cancellationToken.Register(() => KillFor(Cancelled)))
         {

@@ -154,6 +154,9 @@ sealed class SandboxCgroupSlot
     public string MemoryProcs => Path.Combine(_memory, "cgroup.procs");
     public string PidsProcs => Path.Combine(_pids, "cgroup.procs");
 
+    /// <summary>The memory group's OOM state; its <c>oom_kill</c> line counts the kills so far.</summary>
+    public string OomControl => Path.Combine(_memory, "memory.oom_control");
+
     public static SandboxCgroupSlot Create(string memory, string pids, long memoryBytes, int maxPids)
     {
         Directory.CreateDirectory(memory);
@@ -221,12 +224,11 @@ sealed class SandboxCgroupSlot
 
     long OomKills()
     {
-        var control = Path.Combine(_memory, "memory.oom_control");
-        if (!File.Exists(control))
+        if (!File.Exists(OomControl))
         {
             return 0;
         }
-        foreach (var line in File.ReadLines(control))
+        foreach (var line in File.ReadLines(OomControl))
         {
             if (line.StartsWith("oom_kill ", StringComparison.Ordinal) && long.TryParse(line[9..], out var n))
             {

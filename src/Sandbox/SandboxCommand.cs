@@ -33,13 +33,16 @@ sealed record SandboxTools(string Shell, string? Setpriv, string Bubblewrap)
 /// <summary>Builds the command line of one run:
 /// <c>sh (join cgroups, set rlimits, open the seccomp filter) → setpriv (drop root) → bwrap (namespaces, mounts,
 /// seccomp) → sh (pid 1) →
-/// python3 -I -S -B</c>.
+/// python3 -I -S -B</c>; for a batch, a trusted runner is pid 1 itself (<c>… → bwrap → python3 -I -S -B</c>).
 /// Each stage execs the next, so the host's child pid is bwrap's, and killing it takes the sandbox with it
 /// (<c>--die-with-parent</c> kills the sandbox's pid 1, and the kernel then kills the whole pid namespace).</summary>
 static class SandboxCommand
 {
     const long MiB = 1024 * 1024;
     const string None = "-";
+
+    /// <summary>Where a batch runner finds its run's memory.oom_control, bound read-only.</summary>
+    public const string OomControlInside = "/run/memory.oom_control";
 
     // Runs as the verifier's user before anything untrusted exists: joins the slot's cgroups (root only), sets the
     // rlimits with the shell's own ulimit (one process fewer per run than prlimit), then execs the rest.
@@ -63,7 +66,7 @@ static class SandboxCommand
 
     public static List<string> Build(
         SandboxOptions options, SandboxTools tools, SandboxCgroupSlot? slot, bool dropPrivileges, string? seccompFilter,
-        IReadOnlyList<string> pythonArguments)
+        IReadOnlyList<string> pythonArguments, bool runnerAsPidOne = false)
     {
         var argv = new List<string>
         {
@@ -98,8 +101,8 @@ static class SandboxCommand
             "--unshare-all", "--unshare-user", "--disable-userns",
             "--die-with-parent", "--new-session",
             // bwrap's own pid-1 reaper is never reaped by bwrap itself (it lingers as a zombie of the host's init,
-            // still counted by the pids cgroup and RLIMIT_NPROC); a shell as pid 1 reaps everything it inherits,
-            // and the kernel kills the whole namespace when it exits after the program.
+            // still counted by the pids cgroup and RLIMIT_NPROC); a shell (or a batch's runner) as pid 1 reaps
+            // everything it inherits, and the kernel kills the whole namespace when it exits after the program.
             "--as-pid-1",
             "--hostname", "sandbox",
         ]);
@@ -126,14 +129,24 @@ static class SandboxCommand
             "--size", (options.TmpfsMb * MiB).ToString(), "--tmpfs", "/tmp",
             "--proc", "/proc",
             "--dev", "/dev", "--remount-ro", "/dev",
+        ]);
+        if (runnerAsPidOne && slot is not null)
+        {
+            // The runner tells which of its programs the cgroup OOM-killed by the count before and after each.
+            argv.AddRange(["--ro-bind", slot.OomControl, OomControlInside]);
+        }
+        argv.AddRange([
             "--remount-ro", "/",
             "--chdir", "/tmp",
             "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
             "--setenv", "HOME", "/tmp",
             "--",
-            "/bin/sh", "-c", "\"$@\"", "sh",
-            options.PythonPath,
         ]);
+        if (!runnerAsPidOne)
+        {
+            argv.AddRange(["/bin/sh", "-c", "\"$@\"", "sh"]);
+        }
+        argv.Add(options.PythonPath);
         argv.AddRange(PythonFlags);
         argv.AddRange(pythonArguments);
         return argv;

@@ -71,6 +71,11 @@ public sealed class SandboxOptions
     /// only on a host whose kernel refuses seccomp filters (the probe then says so), and the isolation line says it.</summary>
     public bool UseSeccomp { get; set; } = true;
 
+    /// <summary>Whether a code completion's stdin tests run all in one sandbox (the default; each test still a
+    /// process of its own with its own limits) or each in a sandbox of its own.</summary>
+    [EnumDataType(typeof(StdinTestsPerSandbox))]
+    public StdinTestsPerSandbox StdinTestsPerSandbox { get; set; } = StdinTestsPerSandbox.All;
+
     internal SandboxOptions Clone() => (SandboxOptions)MemberwiseClone();
 
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>

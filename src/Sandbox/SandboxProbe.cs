@@ -9,7 +9,9 @@ public sealed record SandboxProbeResult(bool Available, string Reason, string Is
 /// <summary>Runs one tiny program in the sandbox and checks, from inside, that the isolation really holds:
 /// an unprivileged uid, a new pid namespace, no network interface but loopback, a read-only /usr, a writable
 /// private working directory, the configured address-space limit and, where configured, the seccomp filter (mode 2
-/// in /proc/self/status). Any failure is reported with its reason.</summary>
+/// in /proc/self/status). Where stdin tests run in batches (<see cref="StdinTestsPerSandbox.All"/>), a second program
+/// checks that a batch's runner starts as pid 1 and can read the run's OOM-kill count. Any failure is reported with
+/// its reason.</summary>
 public static class SandboxProbe
 {
     const string Marker = "pipeline-sandbox-probe ";
@@ -29,6 +31,14 @@ public static class SandboxProbe
             f.write("ok")
         report["tmp_writable"] = open("probe.txt").read() == "ok"
         print("pipeline-sandbox-probe " + json.dumps(report))
+        """;
+
+    const string BatchProgram = """
+        import os, sys
+        path = sys.stdin.read()
+        if path:
+            open(path).read()
+        print("pipeline-sandbox-probe %d" % os.getpid())
         """;
 
     /// <summary>Probes a sandbox built from <paramref name="options"/> without keeping it.</summary>
@@ -77,8 +87,23 @@ public static class SandboxProbe
             : !report.TmpWritable || report.Cwd != "/tmp" ? "the private working directory /tmp is not usable"
             : report.AddressSpace != (long)options.MemoryMb * 1024 * 1024 ? $"the address-space limit is {report.AddressSpace}, not {options.MemoryMb} MiB"
             : sandbox.Seccomp && report.Seccomp != "2" ? $"the seccomp filter is not in force (Seccomp: {report.Seccomp})"
+            : options.StdinTestsPerSandbox == StdinTestsPerSandbox.All ? await CheckBatchAsync(sandbox, cancellationToken)
             : null;
         return why is null ? new SandboxProbeResult(true, "ok", sandbox.Isolation) : Fail(why);
+    }
+
+    static async Task<string?> CheckBatchAsync(Sandbox sandbox, CancellationToken cancellationToken)
+    {
+        var stdin = System.Text.Encoding.UTF8.GetBytes(sandbox.OomControlPath ?? "");
+        var run = await sandbox.RunBatchAsync(["-c", BatchProgram], stdin, programs: 1, cancellationToken);
+        if (run.Termination == SandboxTermination.Exited && run.ExitCode == 0 && run.StdoutText.Trim() == $"{Marker}1")
+        {
+            return null;
+        }
+        var stderr = run.StderrText.Trim();
+        return $"a batch runner did not start as the sandbox's pid 1 with its OOM-kill count readable ({run.Termination}, " +
+               $"exit code {run.ExitCode}, output '{run.StdoutText.Trim()}')" +
+               (stderr.Length > 0 ? $": {stderr[..Math.Min(stderr.Length, 400)]}" : "");
     }
 
     sealed record ProbeReport(

@@ -121,13 +121,18 @@ public sealed class VerifyCommandTests
         using var pipeline = new PipelineProcess();
 
         var (exitCode, output) = await pipeline.RunAsync(TimeSpan.FromMinutes(2),
-            "bench", "verifier", "--rule-seconds", "0.2", "--runs", "4", "--json", "bench.json");
+            "bench", "verifier", "--rule-seconds", "0.2", "--runs", "4", "--completions", "6", "--json", "bench.json");
 
         Assert.True(exitCode == 0, output);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(pipeline.PathOf("bench.json")));
-        foreach (var name in new[] { "rule_scores_per_second_per_core", "sandbox_runs_per_second", "bare_runs_per_second", "sandbox_overhead_ratio" })
+        foreach (var name in new[]
+                 {
+                     "rule_scores_per_second_per_core", "sandbox_runs_per_second", "bare_runs_per_second", "sandbox_overhead_ratio",
+                     "sandbox_completions_per_second", "per_test_sandbox_completions_per_second", "sandbox_completions_speedup",
+                 })
             Assert.True(json.RootElement.GetProperty(name).GetDouble() > 0, name);
         Assert.InRange(json.RootElement.GetProperty("mean_completion_chars").GetDouble(), 100, 200);
         Assert.Equal(4, json.RootElement.GetProperty("sandbox_runs").GetInt32());
+        Assert.Equal(6, json.RootElement.GetProperty("sandbox_completions").GetInt32());
     }
 }

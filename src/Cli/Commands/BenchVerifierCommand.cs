@@ -12,8 +12,9 @@ using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
-/// <summary><c>pipeline bench verifier</c>: rule scores per second on one core, and sandboxed code runs per second
-/// against bare interpreter starts, measured in one run on this machine.</summary>
+/// <summary><c>pipeline bench verifier</c>: rule scores per second on one core, sandboxed code runs per second
+/// against bare interpreter starts, and code completions scored per second with their stdin tests in one sandbox
+/// against a sandbox per test, measured in one run on this machine.</summary>
 public static class BenchVerifierCommand
 {
     /// <summary>The figures written by <c>--json</c>. The sandbox figures are null where the sandbox cannot be
@@ -29,6 +30,11 @@ public static class BenchVerifierCommand
         double? SandboxOverheadRatio,
         int? SandboxRuns,
         int? SandboxParallelism,
+        double? SandboxCompletionsPerSecond,
+        double? PerTestSandboxCompletionsPerSecond,
+        double? SandboxCompletionsSpeedup,
+        int? SandboxCompletions,
+        double? StdinTestsPerCompletion,
         string? Isolation,
         string? BareCommand,
         string? SandboxUnavailable,
@@ -39,15 +45,19 @@ public static class BenchVerifierCommand
     {
         var seconds = new Option<double>("--rule-seconds") { Description = "How long to score math completions on one thread.", DefaultValueFactory = _ => 3 };
         var runs = new Option<int>("--runs") { Description = "Sandboxed runs, and as many bare starts, of a trivial program, in four interleaved rounds.", DefaultValueFactory = _ => 400 };
+        var completions = new Option<int>("--completions") { Description = "Code completions scored each way (stdin tests in one sandbox, a sandbox per test), in four interleaved rounds.", DefaultValueFactory = _ => 100 };
         return PipelineCommand.Create("verifier",
-            "Rule scores per second on one core (realistic math completions), and sandboxed Python runs per second against bare " +
-            "interpreter starts at Sandbox:MaxParallelRuns (the sandbox's overhead). Exits 2 when the sandbox cannot be established here.",
-            [seconds, runs], async context =>
+            "Rule scores per second on one core (realistic math completions), sandboxed Python runs per second against bare " +
+            "interpreter starts at Sandbox:MaxParallelRuns (the sandbox's overhead), and the built-in code problems' solutions scored " +
+            "per second with each completion's stdin tests in one sandbox against a sandbox per test. Exits 2 when the sandbox cannot be established here.",
+            [seconds, runs, completions], async context =>
         {
             var ruleSeconds = context.Get(seconds);
             var sandboxRuns = context.Get(runs);
+            var codeCompletions = context.Get(completions);
             if (!(ruleSeconds is > 0 and <= 600)) throw new ArgumentException("--rule-seconds must be in (0, 600]");
             if (sandboxRuns < 1) throw new ArgumentException("--runs must be at least 1");
+            if (codeCompletions < 1) throw new ArgumentException("--completions must be at least 1");
             using var services = CommandServices.Build(context.Configuration);
 
             var rules = await ProgressDisplay.StatusAsync($"scoring math completions on one thread for {ruleSeconds:0.#} s",
@@ -60,10 +70,17 @@ public static class BenchVerifierCommand
                 ? await ProgressDisplay.StatusAsync($"timing {sandboxRuns} sandboxed Python runs against {sandboxRuns} bare starts",
                     async () => await SandboxBenchmark.RunAsync(await sandboxes.GetAsync(context.Cancellation), sandboxRuns, context.Cancellation))
                 : null;
+            CodeScoringBenchmarkResult? scored = availability.Available
+                ? await ProgressDisplay.StatusAsync($"scoring {codeCompletions} code completions with a sandbox per completion and with a sandbox per stdin test",
+                    async () => await CodeScoringBenchmark.RunAsync(await sandboxes.GetAsync(context.Cancellation), codeCompletions, context.Cancellation))
+                : null;
             var report = new Report(
                 rules.ScoresPerSecondPerCore, rules.Scores, rules.Seconds, rules.MeanCompletionChars, rules.CorrectShare,
                 sandboxed?.SandboxedRunsPerSecond, sandboxed?.BareRunsPerSecond, sandboxed?.OverheadRatio,
-                sandboxed?.Runs, sandboxed?.Parallelism, sandboxed?.Isolation, sandboxed?.PythonCommand,
+                sandboxed?.Runs, sandboxed?.Parallelism,
+                scored?.OnePerCompletionCompletionsPerSecond, scored?.OnePerTestCompletionsPerSecond, scored?.Speedup,
+                scored?.Completions, scored?.StdinTestsPerCompletion,
+                sandboxed?.Isolation, sandboxed?.PythonCommand,
                 availability.Available ? null : availability.Detail, Environment.ProcessorCount, MachineDescription.Current());
 
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]verifier on {Environment.ProcessorCount} cores[/]")
@@ -75,6 +92,13 @@ public static class BenchVerifierCommand
                 table.AddRow("sandboxed Python runs", $"{sandboxed.SandboxedRunsPerSecond:F1}", Markup.Escape($"{sandboxed.Runs} runs, {sandboxed.Parallelism} at once"));
                 table.AddRow("bare Python starts", $"{sandboxed.BareRunsPerSecond:F1}", Markup.Escape(sandboxed.PythonCommand));
                 table.AddRow("sandbox overhead", $"{sandboxed.OverheadRatio:F2}×", "time per sandboxed run ÷ time per bare start");
+            }
+            if (scored is not null)
+            {
+                var what = $"{scored.Completions} reference solutions of the built-in code problems ({scored.StdinTestsPerCompletion:F1} stdin tests each on average), {scored.Parallelism} at once";
+                table.AddRow("code completions, a sandbox per completion", $"{scored.OnePerCompletionCompletionsPerSecond:F1}", Markup.Escape(what));
+                table.AddRow("code completions, a sandbox per stdin test", $"{scored.OnePerTestCompletionsPerSecond:F1}", Markup.Escape(what));
+                table.AddRow("stdin tests in one sandbox", $"{scored.Speedup:F2}×", "completions per second, one sandbox per completion ÷ one per stdin test");
             }
             context.Out.Write(table);
             if (sandboxed is not null) context.Out.MarkupLineInterpolated($"[grey]isolation: {sandboxed.Isolation}[/]");

@@ -7,12 +7,16 @@ using Pipeline.Tasks.Code;
 namespace Pipeline.Rewards.Code;
 
 /// <summary>Scores a completion of a code task (DeepSeek-R1's second verifiable domain): the program is the last
-/// fenced code block in the last answer; it runs in the <see cref="Sandbox"/> once per stdin test, and once for all
-/// of the assert-style test code (see <see cref="AssertHarness"/>). Reward 1 only when every test is accepted;
-/// anything else, including any failure of the sandbox itself, is 0. Tests run concurrently, bounded by the
-/// sandbox's <see cref="SandboxOptions.MaxParallelRuns"/>.</summary>
-public sealed class CodeScorer(Sandbox sandbox)
+/// fenced code block in the last answer; it runs in the <see cref="Sandbox"/> once per stdin test — all of them in
+/// one sandbox (see <see cref="StdinBatch"/>), or each in its own, as <see cref="SandboxOptions.StdinTestsPerSandbox"/>
+/// says —, and once for all of the assert-style test code (see <see cref="AssertHarness"/>). Reward 1 only when every
+/// test is accepted; anything else, including any failure of the sandbox itself, is 0. Sandboxed runs go concurrently,
+/// bounded by the sandbox's <see cref="SandboxOptions.MaxParallelRuns"/>.</summary>
+public sealed class CodeScorer(Sandbox sandbox, StdinTestsPerSandbox stdinTestsPerSandbox)
 {
+    public CodeScorer(Sandbox sandbox) : this(sandbox, sandbox.Options.StdinTestsPerSandbox)
+    {
+    }
 
     /// <summary>Scores against a reference in its stored JSON form; a malformed reference throws
     /// <see cref="FormatException"/> (it is the task's fault, not the completion's).</summary>
@@ -29,9 +33,9 @@ public sealed class CodeScorer(Sandbox sandbox)
             return Result(index, CodeVerdict.BadFormat, formatOk: false, [], extraction.Failure);
         }
 
-        var runs = reference.Tests
-            .Select(test => RunStdinTestAsync(program, test, cancellationToken))
-            .ToList();
+        var runs = stdinTestsPerSandbox == StdinTestsPerSandbox.One || reference.Tests.Count == 0
+            ? reference.Tests.Select(test => RunStdinTestAsync(program, test, cancellationToken)).ToList()
+            : [RunStdinTestsAsync(program, reference.Tests, cancellationToken)];
         if (!string.IsNullOrWhiteSpace(reference.TestCode))
         {
             runs.Add(RunTestCodeAsync(program, reference.TestCode, cancellationToken));
@@ -52,14 +56,25 @@ public sealed class CodeScorer(Sandbox sandbox)
         string program, CodeTestCase test, CancellationToken cancellationToken)
     {
         var run = await sandbox.RunPythonAsync(["-c", program], Encoding.UTF8.GetBytes(test.Input), cancellationToken);
-        if (RunEnding.Abnormal(run) is { } ending)
-        {
-            return [new CodeTestResult(ending.Verdict, ending.Detail)];
-        }
-        return OutputComparer.Matches(run.StdoutText, test.Output)
-            ? [new CodeTestResult(CodeVerdict.Accepted)]
-            : [new CodeTestResult(CodeVerdict.WrongAnswer, "output differs from the expected output")];
+        return [Judge(RunEnding.Abnormal(run), run, test)];
     }
+
+    async Task<IReadOnlyList<CodeTestResult>> RunStdinTestsAsync(
+        string program, IReadOnlyList<CodeTestCase> tests, CancellationToken cancellationToken)
+    {
+        var nonce = AssertHarness.NewNonce();
+        var options = sandbox.Options;
+        var request = StdinBatch.Request(
+            nonce, program, tests, options.WallSeconds, options.MaxOutputBytes, sandbox.OomControlPath);
+        var run = await sandbox.RunBatchAsync(["-c", StdinBatch.Source], request, tests.Count, cancellationToken);
+        return StdinBatch.Interpret(run, nonce, tests);
+    }
+
+    /// <summary>A stdin test's verdict: how its program ended, and then whether it printed the expected output.</summary>
+    internal static CodeTestResult Judge((CodeVerdict Verdict, string Detail)? ending, SandboxResult run, CodeTestCase test) =>
+        ending is { } abnormal ? new CodeTestResult(abnormal.Verdict, abnormal.Detail)
+        : OutputComparer.Matches(run.StdoutText, test.Output) ? new CodeTestResult(CodeVerdict.Accepted)
+        : new CodeTestResult(CodeVerdict.WrongAnswer, "output differs from the expected output");
 
     async Task<IReadOnlyList<CodeTestResult>> RunTestCodeAsync(
         string program, string testCode, CancellationToken cancellationToken)

@@ -13,7 +13,14 @@ static class RunEnding
 
     /// <summary>The verdict the ending forces, or null when the program exited with status 0 and only its output
     /// can tell whether it passed.</summary>
-    public static (CodeVerdict Verdict, string Detail)? Abnormal(SandboxResult run)
+    public static (CodeVerdict Verdict, string Detail)? Abnormal(SandboxResult run) => Abnormal(run, toolsInChain: true);
+
+    /// <summary>The same for one program of a batch (<see cref="StdinBatch"/>), from how its runner saw it end. No
+    /// sandbox tool stands between the runner and the program, so a "bwrap: …" line on its stderr is its own.</summary>
+    public static (CodeVerdict Verdict, string Detail)? AbnormalProgram(SandboxResult program) =>
+        Abnormal(program, toolsInChain: false);
+
+    static (CodeVerdict Verdict, string Detail)? Abnormal(SandboxResult run, bool toolsInChain)
     {
         if (run.Termination == SandboxTermination.StartFailed)
         {
@@ -45,7 +52,7 @@ static class RunEnding
         {
             return (CodeVerdict.MemoryLimit, "MemoryError");
         }
-        if (lines.Length > 0 && ToolPrefixes.Any(p => lines[0].StartsWith(p, StringComparison.Ordinal)))
+        if (toolsInChain && lines.Length > 0 && ToolPrefixes.Any(p => lines[0].StartsWith(p, StringComparison.Ordinal)))
         {
             return (CodeVerdict.SandboxError, Clip(lines[0]));
         }

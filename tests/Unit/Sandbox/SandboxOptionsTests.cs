@@ -32,6 +32,15 @@ public sealed class SandboxOptionsTests
         Assert.StartsWith($"Sandbox:{setting}:", error.Message);
     }
 
+    [Fact]
+    public void Stdin_tests_share_a_sandbox_unless_configured_otherwise()
+    {
+        Assert.Equal(StdinTestsPerSandbox.All, new SandboxOptions().StdinTestsPerSandbox);
+        var options = new SandboxOptions { StdinTestsPerSandbox = (StdinTestsPerSandbox)7 };
+        var error = Assert.Throws<ValidationException>(options.Validate);
+        Assert.StartsWith("Sandbox:StdinTestsPerSandbox:", error.Message);
+    }
+
     [Theory]
     [InlineData("/root/.pyenv/shims/python3")]
     [InlineData("python3")]

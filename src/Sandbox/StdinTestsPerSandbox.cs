@@ -1,0 +1,13 @@
+namespace Pipeline.Sandboxing;
+
+/// <summary>How many of one code completion's stdin tests share a sandbox (setting
+/// <c>Sandbox:StdinTestsPerSandbox</c>).</summary>
+public enum StdinTestsPerSandbox
+{
+    /// <summary>All of them, one after another under a trusted runner that is the sandbox's pid 1
+    /// (<see cref="Sandbox.RunBatchAsync"/>): one sandbox set-up per completion instead of per test.</summary>
+    All,
+
+    /// <summary>Each in a sandbox of its own (<see cref="Sandbox.RunPythonAsync"/>), as before the runner existed.</summary>
+    One,
+}
