@@ -67,6 +67,91 @@ public sealed class StdinBatchTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task A_program_ends_as_in_an_interpreter_of_its_own()
+    {
+        // Each test's program runs in a fork of the runner, not a fresh interpreter: exit statuses, the last line
+        // of a traceback, what is flushed at exit, threads and atexit must still come out as they do there.
+        var program = """
+            import sys, time
+            word = input()
+            rest = sys.stdin.read()
+            if word == "exit3":
+                sys.exit(3)
+            elif word == "message":
+                raise SystemExit("no answer")
+            elif word == "divide":
+                print(rest)
+                1 / 0
+            elif word == "interrupt":
+                raise KeyboardInterrupt
+            elif word == "partial":
+                sys.stdout.write(rest.strip())
+            elif word == "thread":
+                import threading
+                threading.Thread(target=lambda: (time.sleep(0.2), print(rest.strip()))).start()
+            elif word == "atexit":
+                import atexit
+                atexit.register(print, rest.strip())
+            elif word == "fdopen":
+                import os
+                os.fdopen(1, "w").write(rest)
+            elif word == "exit0":
+                print(rest.strip())
+                sys.exit()
+            else:
+                print(sum(int(x) for x in rest.split()))
+            """;
+        var tests = new[] { "exit3", "message", "divide", "interrupt", "partial", "thread", "atexit", "fdopen", "exit0" }
+            .Select(w => new CodeTestCase($"{w}\nhello world\n", "hello world\n"))
+            .Append(new CodeTestCase("sum\n1 2\n3\n", "6\n"))
+            .ToList();
+        var reference = new CodeReference { Tests = tests }.ToJson();
+        var completion = SandboxFixture.Completion(program);
+        var batched = await Batched.ScoreAsync(0, completion, reference);
+        var separate = await OnePerTest.ScoreAsync(0, completion, reference);
+
+        Assert.Equal(
+            [
+                new CodeTestResult(CodeVerdict.RuntimeError, "exit code 3"),
+                new CodeTestResult(CodeVerdict.RuntimeError, "no answer"),
+                new CodeTestResult(CodeVerdict.RuntimeError, "ZeroDivisionError: division by zero"),
+                new CodeTestResult(CodeVerdict.RuntimeError, "killed by signal 2: KeyboardInterrupt"),
+            ],
+            batched.Tests.Take(4));
+        Assert.All(batched.Tests.Skip(4), t => Assert.Equal(CodeVerdict.Accepted, t.Verdict));
+        Assert.Equal(separate.Tests, batched.Tests);
+    }
+
+    [Fact]
+    public async Task A_program_finds_the_process_state_of_an_interpreter_of_its_own()
+    {
+        // Streams, signals, __main__, argv and open descriptors as `python3 -I -S -B -c` has them; no descriptor
+        // reaches the runner's report.
+        var program = """
+            import os, signal, sys
+            streams = [(s.name, s.mode, s.encoding, s.errors, s.line_buffering, s.write_through, s.buffer.raw.closefd)
+                       for s in (sys.stdin, sys.stdout, sys.stderr)]
+            print(streams, sys.stdin is sys.__stdin__, sys.stdout is sys.__stdout__, sys.stderr is sys.__stderr__)
+            print([signal.getsignal(s) for s in (signal.SIGINT, signal.SIGPIPE, signal.SIGXFSZ, signal.SIGCHLD)])
+            print(sys.argv, __name__, sorted(globals()), sys.modules['__main__'] is sys.modules[__name__])
+            print(sorted(os.listdir('/proc/self/fd')), os.stat('/proc/self/fd').st_uid == os.getuid())
+            written = 0
+            for fd in range(3, 1024):
+                try:
+                    os.write(fd, b"x")
+                    written += 1
+                except OSError:
+                    pass
+            print(written, signal.set_wakeup_fd(-1))
+            """;
+        var fresh = await fixture.Sandbox.RunPythonAsync(["-c", program], ReadOnlyMemory<byte>.Empty);
+        Assert.Equal(0, fresh.ExitCode);
+        Assert.Contains("['0', '1', '2', '3'] True\n0 -1\n", fresh.StdoutText);
+        var reference = new CodeReference { Tests = [new("", fresh.StdoutText), new("", fresh.StdoutText)] }.ToJson();
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, await Batched.ScoreAsync(0, SandboxFixture.Completion(program), reference));
+    }
+
+    [Fact]
     public async Task One_failing_test_among_passing_ones_fails_only_itself()
     {
         var problem = CodeProblems.Get("sum-list");

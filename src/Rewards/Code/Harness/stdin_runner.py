@@ -1,7 +1,11 @@
 # Its start is paid once per completion, so it imports only C modules and ctypes: json and base64 (which bring re,
 # enum and more) would cost more than half a bare interpreter start, and _signal is signal without its enums.
-# The request is one field a line, the report hand-written JSON lines.
-import _signal as signal, binascii, ctypes, os, resource, select, sys, time
+# The request is one field a line, the report hand-written JSON lines. Each test's program runs in a fork of this
+# process, not in an interpreter of its own (whose start would cost more than the rest of a test): the child is made
+# to look like `python3 -I -S -B -c program` where a program can tell (see run_program).
+FRESH_MAIN = dict(globals())  # __main__ as `python3 -c` makes it, before this file's own names
+
+import _signal as signal, binascii, ctypes, gc, io, os, resource, select, sys, time
 
 CHUNK = 65536
 SMALL_READ = 4096
@@ -61,11 +65,136 @@ def literal(value):
 def base64(data):
     return binascii.b2a_base64(data, newline=False).decode()
 
+def run_program(program, stdin, stdout, stderr, libc):
+    """The forked child: becomes the test's program and never returns into the runner."""
+    status = 1
+    try:
+        # The runner's objects out of the collector's reach: a collection would otherwise write to every one of them
+        # and so copy the whole inherited heap.
+        gc.freeze()
+        # Signals as a fresh interpreter has them: SIGINT raises KeyboardInterrupt, SIGPIPE and SIGXFSZ stay
+        # ignored (inherited from this interpreter's own start), no wake-up fd, SIGCHLD default.
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.dup2(stdin, 0)
+        os.dup2(stdout, 1)
+        os.dup2(stderr, 2)
+        # The report channel (this process's own stdout), the wake pipe and the other ends of the test's pipes: the
+        # program holds none of them.
+        os.closerange(3, max(resource.getrlimit(resource.RLIMIT_NOFILE)[0], 256))
+        # Dumpable again, as a process started with execve is: /proc/self belongs to the program's uid (it writes its
+        # own oom_score_adj, say). Its memory is the runner's at the fork — the nonce and the other tests' inputs
+        # among it, references dropped by the caller — but that gives it nothing: it holds no descriptor to the
+        # report channel, pid 1 stays undumpable so its /proc fds cannot be opened, and the expected outputs never
+        # enter the sandbox.
+        libc.prctl(4, 1, 0, 0, 0)
+        streams = []
+        for fd, mode, name, runners in ((0, "r", "<stdin>", sys.stdin), (1, "w", "<stdout>", sys.stdout),
+                                         (2, "w", "<stderr>", sys.stderr)):
+            # As CPython's create_stdio: buffered, closefd off, "\n" newlines, line buffering for a tty or stderr;
+            # the encoding and error handler the locale gave this interpreter's own (under C.UTF-8: utf-8,
+            # surrogateescape, stderr backslashreplace).
+            buffer = io.open(fd, mode + "b", -1, closefd=False)
+            buffer.raw.name = name
+            stream = io.TextIOWrapper(
+                buffer, runners.encoding, runners.errors, "\n", fd == 2 or buffer.raw.isatty())
+            stream.mode = mode
+            streams.append(stream)
+        sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__ = streams
+        sys.argv = ["-c"]
+        main = type(sys)("__main__")
+        main.__dict__.update(FRESH_MAIN)
+        sys.modules["__main__"] = main
+        code = compile(program.decode("utf-8", "surrogateescape"), "<string>", "exec", dont_inherit=True)
+        del program, streams, stream, buffer
+        status = run_main(code, main)
+    finally:
+        os._exit(status)
+
+def run_main(code, main):
+    """Runs the program and ends as Py_RunMain would: the exit status, then the interpreter's finalization."""
+    interrupted = False
+    try:
+        exec(code, main.__dict__)
+        status = 0
+    except SystemExit as exit:
+        status = exit_status(exit.code)
+    except BaseException as error:
+        interrupted = isinstance(error, KeyboardInterrupt)
+        # The traceback starts at the program's own frame, as the interpreter prints it.
+        sys.excepthook(type(error), error, error.__traceback__.tb_next)
+        status = 1
+    finally:
+        del code
+    try:
+        # Py_FinalizeEx: wait for non-daemon threads, run atexit, flush the standard streams (a failure is 120).
+        if "threading" in sys.modules:
+            sys.modules["threading"]._shutdown()
+    except SystemExit as exit:
+        status = exit_status(exit.code)
+    except BaseException as error:
+        sys.excepthook(type(error), error, error.__traceback__)
+    import atexit
+    atexit._run_exitfuncs()
+    if not flush_std():
+        status = 120
+    # Then the program's objects go, flushing files it never closed (os.fdopen(1, "w") and the like).
+    try:
+        for name in [name for name in main.__dict__ if name != "__builtins__"]:
+            del main.__dict__[name]
+        gc.collect()
+    except BaseException:
+        pass
+    if not flush_std():
+        status = 120
+    if interrupted:
+        # An uncaught KeyboardInterrupt ends the interpreter by SIGINT.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+        status = 128 + signal.SIGINT
+    return status
+
+def exit_status(code):
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF if -(1 << 63) <= code < (1 << 63) else 0xFF
+    try:
+        sys.stderr.write(str(code) + "\n")
+    except BaseException:
+        pass
+    return 1
+
+def flush_std():
+    ok = True
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and not stream.closed:
+                stream.flush()
+        except BaseException as error:
+            if stream is sys.stdout:
+                try:
+                    sys.stderr.write("Exception ignored in: %r\n%s: %s\n" % (stream, type(error).__name__, error))
+                except BaseException:
+                    pass
+            ok = False
+    return ok
+
 def others():
     return [name for name in os.listdir("/proc") if name.isdigit() and name != "1"]
 
+class Report:
+    def __init__(self, nonce):
+        self.nonce = nonce
+
+    def emit(self, **report):
+        sys.stdout.write("%s {%s}\n" % (self.nonce, ", ".join('"%s": %s' % (k, literal(v)) for k, v in report.items())))
+        sys.stdout.flush()
+
 class Runner:
-    def __init__(self, fields):
+    def __init__(self, fields, report):
+        self.report = report
         # wall seconds, output limit, the OOM control file or "-", the program, then one input a line; base64 where
         # bytes.
         self.wall = float(fields[0])
@@ -93,6 +222,12 @@ class Runner:
         tmp = os.stat("/tmp")
         self.tmp_mode = tmp.st_mode & 0o7777
         self.tmp_times = (tmp.st_atime_ns, tmp.st_mtime_ns)
+
+    def forget(self):
+        # In a test's child: what it has no use for, reachable no more from the frames below its own.
+        self.inputs.clear()
+        self.report.nonce = None
+        self.__dict__.clear()
 
     def oom_kills(self):
         if self.oom_control is None:
@@ -178,12 +313,16 @@ class Runner:
         err_read, err_write = os.pipe()
         started = time.monotonic()
         try:
-            child = os.posix_spawn(
-                sys.executable, [sys.executable, "-I", "-S", "-B", "-c", self.program], os.environ,
-                file_actions=[(os.POSIX_SPAWN_DUP2, in_read, 0), (os.POSIX_SPAWN_DUP2, out_write, 1),
-                              (os.POSIX_SPAWN_DUP2, err_write, 2)],
-                setsigdef=(signal.SIGINT, signal.SIGPIPE, signal.SIGXFSZ))
-        except (OSError, ValueError) as error:
+            # This process is single-threaded, so a fork is safe; the child never returns from run_program.
+            child = os.fork()
+            if child == 0:
+                try:
+                    program, libc = self.program, self.libc
+                    self.forget()
+                    run_program(program, in_read, out_write, err_write, libc)
+                finally:
+                    os._exit(1)
+        except OSError as error:
             raise RunnerBroken("cannot start the program: %s" % error)
         finally:
             for fd in (in_read, out_write, err_write):
@@ -251,18 +390,14 @@ class Runner:
 
 def main():
     fields = sys.stdin.buffer.read().split(b"\n")[:-1]
-    nonce = fields[0].decode()
-
-    def emit(**report):
-        sys.stdout.write("%s {%s}\n" % (nonce, ", ".join('"%s": %s' % (k, literal(v)) for k, v in report.items())))
-        sys.stdout.flush()
-
+    report = Report(fields[0].decode())
     try:
-        runner = Runner(fields[1:])
-        emit(ready=len(runner.inputs))
+        runner = Runner(fields[1:], report)
+        del fields
+        report.emit(ready=len(runner.inputs))
         for index, data in enumerate(runner.inputs):
-            emit(test=index, **runner.run(data))
+            report.emit(test=index, **runner.run(data))
     except (RunnerBroken, OSError) as error:
-        emit(fatal=str(error))
+        report.emit(fatal=str(error))
 
 main()
