@@ -49,17 +49,11 @@ static class StdinBatch
         int? ready = null;
         string? broken = null;
         var results = new List<CodeTestResult>();
-        var prefix = nonce + " ";
-        foreach (var line in run.StdoutText.Split('\n'))
+        foreach (var line in NonceReport.Read(run.StdoutText, nonce))
         {
-            if (!line.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
             try
             {
-                using var doc = JsonDocument.Parse(line[prefix.Length..]);
-                var root = doc.RootElement;
+                var root = line ?? throw new FormatException("not JSON");
                 if (root.TryGetProperty("fatal", out var why))
                 {
                     broken ??= why.GetString() ?? "the stdin runner failed";
