@@ -48,6 +48,14 @@ public static class StepMetrics
             if (timing.Generate > 0) values["perf/throughput"] = lengths.CompletionTokens / timing.Generate;
         }
         if (!step.Updated) return values;
+        if (step.Phases is { } phases)
+        {
+            values["timing_s/learn/batch"] = phases.Batch;
+            values["timing_s/learn/ref"] = phases.Reference;
+            values["timing_s/learn/forward"] = phases.PolicyForward;
+            values["timing_s/learn/backward"] = phases.PolicyBackward;
+            values["timing_s/learn/optimizer"] = phases.Optimizer;
+        }
         values["loss"] = step.Loss;
         values["clip_fraction"] = step.ClipFraction;
         values["grad_norm"] = step.GradNorm;

@@ -21,6 +21,7 @@ public sealed class StepMetricsTests
             Kl = 0.01,
             Entropy = 1.5,
             LossStats = new PolicyLossStats(0.01, 0.3, 0.1, 0.2, 1.01, 160) { MinRatio = 0.8, MaxRatio = 1.3, MeanAbsLogRatio = 0.02, MaxAbsLogRatio = 0.3 },
+            Phases = new StepPhases(Batch: 0.05, Reference: 0.25, PolicyForward: 0.5, PolicyBackward: 1, Optimizer: 0.125),
             Seconds = 2,
         };
 
@@ -35,6 +36,8 @@ public sealed class StepMetricsTests
         Assert.Equal((0.8, 1.3, 0.3), (values["sampling/importance_sampling_ratio/min"], values["sampling/importance_sampling_ratio/max"], values["sampling/sampling_logp_difference/max"]));
         Assert.Equal((1.5, 0.01, 1e-4, 400.0), (values["entropy"], values["kl"], values["learning_rate"], values["num_tokens"]));
         Assert.Equal((4.0, 1.0, 2.0, 0.5, 2.5), (values["timing_s/generate"], values["timing_s/score"], values["timing_s/learn"], values["timing_s/publish"], values["step_time"]));
+        Assert.Equal((0.05, 0.25, 0.5, 1.0, 0.125), (values["timing_s/learn/batch"], values["timing_s/learn/ref"], values["timing_s/learn/forward"],
+            values["timing_s/learn/backward"], values["timing_s/learn/optimizer"]));
         Assert.Equal(40, values["perf/throughput"]);   // 160 completion tokens in 4 s of sampling
         Assert.Equal(1, values["staleness"]);
     }
@@ -48,6 +51,7 @@ public sealed class StepMetricsTests
 
         Assert.DoesNotContain("loss", values.Keys);
         Assert.DoesNotContain("entropy", values.Keys);
+        Assert.DoesNotContain("timing_s/learn/forward", values.Keys);
         Assert.DoesNotContain("timing_s/generate", values.Keys);
         Assert.DoesNotContain("perf/throughput", values.Keys);
         Assert.Equal(2, values["groups_dropped"]);
