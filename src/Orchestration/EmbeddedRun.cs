@@ -45,7 +45,8 @@ public static class EmbeddedRun
     {
         var monitoring = storage.GetMonitoringApi();
         var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline && monitoring.EnqueuedCount("default") + monitoring.ProcessingCount() > 0)
+        // Scheduled: an evaluation that failed and waits for Hangfire's automatic retry still belongs to the curve.
+        while (DateTime.UtcNow < deadline && monitoring.EnqueuedCount("default") + monitoring.ProcessingCount() + monitoring.ScheduledCount() > 0)
             await Task.Delay(200, cancellation);
     }
 

@@ -1,3 +1,4 @@
+using Pipeline.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,8 +19,8 @@ public static class KlPenalty
         var kl = estimator switch
         {
             KlEstimator.K1 => -logRatio,
-            KlEstimator.K2 => 0.5 * logRatio.square(),
-            KlEstimator.K3 => logRatio.exp() - logRatio - 1.0,
+            KlEstimator.K2 => logRatio.square() * Scalars.Of(0.5),
+            KlEstimator.K3 => logRatio.exp() - logRatio - Scalars.Of(1.0),
             _ => throw new ArgumentOutOfRangeException(nameof(estimator), estimator, "Unknown KL estimator."),
         };
         return kl.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Pipeline.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,16 +47,16 @@ public static class PolicyLoss
         var weight = real.to_type(logProbs.dtype);                                  // (B, T)
         var advantage = advantages.to_type(logProbs.dtype).unsqueeze(1);           // (B, 1)
 
-        var ratio = (logProbs - behaviourLogProbs).masked_fill(padding, 0.0).exp(); // (B, T)
-        var clipped = ratio.clamp(1.0 - options.EpsLow, 1.0 + options.EpsHigh);     // (B, T)
+        var ratio = (logProbs - behaviourLogProbs).masked_fill(padding, Scalars.Of(0.0)).exp(); // (B, T)
+        var clipped = ratio.clamp(Scalars.Of(1.0 - options.EpsLow), Scalars.Of(1.0 + options.EpsHigh));     // (B, T)
         var surrogate = -minimum(ratio * advantage, clipped * advantage);           // (B, T)
 
         Tensor? kl = null;
         var perToken = surrogate;
         if (options.Beta > 0)
         {
-            var refMasked = refLogProbs!.masked_fill(padding, 0.0);
-            var policyMasked = logProbs.masked_fill(padding, 0.0);
+            var refMasked = refLogProbs!.masked_fill(padding, Scalars.Of(0.0));
+            var policyMasked = logProbs.masked_fill(padding, Scalars.Of(0.0));
             kl = KlPenalty.PerToken(policyMasked, refMasked, options.KlEstimator);  // (B, T)
             perToken = surrogate + options.Beta * kl;
         }
@@ -72,10 +73,10 @@ public static class PolicyLoss
         {
             case LossAggregation.Grpo:
                 // An empty completion (immediate end of sequence) counts as a zero-loss sequence, as in TRL.
-                var perSequence = maskedLoss.sum(1) / weight.sum(1).clamp_min(1.0);  // (B)
+                var perSequence = maskedLoss.sum(1) / weight.sum(1).clamp_min(Scalars.Of(1.0));  // (B)
                 return perSequence.mean();
             case LossAggregation.Dapo:
-                return maskedLoss.sum() / weight.sum().clamp_min(1.0);
+                return maskedLoss.sum() / weight.sum().clamp_min(Scalars.Of(1.0));
             case LossAggregation.DrGrpo:
                 var normaliser = options.DrGrpoNormalizer ?? maxCompletionTokens;
                 return maskedLoss.sum() / ((double)sequences * normaliser);
@@ -95,8 +96,8 @@ public static class PolicyLoss
 
         // A token is clipped when min() picked the clamped branch and the clamp was active: the only case in
         // which its gradient is cut off.
-        var clippedHigh = advantage.gt(0).logical_and(ratio.gt(1.0 + options.EpsHigh)).logical_and(real);
-        var clippedLow = advantage.lt(0).logical_and(ratio.lt(1.0 - options.EpsLow)).logical_and(real);
+        var clippedHigh = advantage.gt(Scalars.Of(0.0)).logical_and(ratio.gt(Scalars.Of(1.0 + options.EpsHigh))).logical_and(real);
+        var clippedLow = advantage.lt(Scalars.Of(0.0)).logical_and(ratio.lt(Scalars.Of(1.0 - options.EpsLow))).logical_and(real);
         var high = clippedHigh.sum().ToDouble() / perToken;
         var low = clippedLow.sum().ToDouble() / perToken;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pipeline.Contracts;
 using Pipeline.Learner.Grpo;
+using Pipeline.Policy;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Tokenization;
 using TorchSharp;
@@ -126,7 +127,7 @@ public sealed class GrpoTrainer : IDisposable
     {
         using var scope = NewDisposeScope();
         var weight = mask.to_type(values.dtype);
-        return (values.masked_fill(weight.eq(0), 0.0) * weight).sum().ToDouble() / Math.Max(1.0, weight.sum().ToDouble());
+        return (values.masked_fill(weight.eq(Scalars.Of(0.0)), Scalars.Of(0.0)) * weight).sum().ToDouble() / Math.Max(1.0, weight.sum().ToDouble());
     }
 
     /// <summary>(B, width) the rows right-padded with zeros, as the layout pads completions; a row longer than the

@@ -29,7 +29,7 @@ public static class AttentionMasks
         var queryPositions = arange(s - queries, s, device: keyMask.device).unsqueeze(1); // (T, 1)
         var keyPositions = arange(s, device: keyMask.device).unsqueeze(0);                // (1, S)
         var causal = keyPositions.le(queryPositions);                  // (T, S)
-        if (window is { } w) causal &= (queryPositions - keyPositions).lt(w);
+        if (window is { } w) causal &= (queryPositions - keyPositions).lt(Scalars.Of(w));
         var allowed = causal.unsqueeze(0) & keyMask.unsqueeze(1);       // (B, T, S)
         var additive = zeros(allowed.shape, device: keyMask.device).masked_fill(allowed.logical_not(), BlockedScalar);
         return additive.unsqueeze(1).MoveToOuterDisposeScope();         // (B, 1, T, S)
@@ -40,6 +40,6 @@ public static class AttentionMasks
     public static Tensor Positions(Tensor keyMask)
     {
         using var scope = NewDisposeScope();
-        return (keyMask.to(int64).cumsum(1) - 1).clamp_min(0).MoveToOuterDisposeScope();
+        return (keyMask.to(int64).cumsum(1) - Scalars.Of(1L)).clamp_min(Scalars.Of(0L)).MoveToOuterDisposeScope();
     }
 }

@@ -28,7 +28,7 @@ public static class SequenceLogProbs
         var logits = policy.Logits(layout.Ids, positions, mask);                        // (B, L, V)
         int lp = layout.PromptLength, lc = layout.CompletionLength;
         var predicting = logits.narrow(1, lp - 1, lc).to(float32);                      // (B, Lc, V)
-        if (temperature > 0 && temperature != 1f) predicting = predicting / temperature;
+        if (temperature > 0 && temperature != 1f) predicting = predicting / Scalars.Of(temperature);
         var targets = layout.Ids.narrow(1, lp, lc).unsqueeze(-1);                       // (B, Lc, 1)
         var distribution = predicting.log_softmax(-1);                                  // (B, Lc, V)
         var logProbs = distribution.gather(-1, targets).squeeze(-1);                    // (B, Lc)

@@ -49,7 +49,7 @@ public sealed class Sampler(CausalLm policy)
         var expand = arange(prompts.Count, device: device).repeat_interleave(groupSize); // (P·G)
         cache.SelectRows(expand);
         keyMask = keyMask.index_select(0, expand);
-        var nextPosition = positions.select(1, lp - 1).index_select(0, expand) + 1; // (P·G)
+        var nextPosition = positions.select(1, lp - 1).index_select(0, expand) + Scalars.Of(1L); // (P·G)
         logits = logits.index_select(0, expand);
         // The sample each batch row decodes, or -1 once it has finished. A finished row stays in the batch (its
         // tokens are computed and ignored) until fewer than CompactBelow of the rows are live: dropping rows copies
@@ -91,7 +91,7 @@ public sealed class Sampler(CausalLm policy)
             var stepLogits = policy.Logits(tokens, nextPosition.unsqueeze(1), AttentionMasks.Causal(keyMask, 1, policy.Config.AttentionWindow), cache).select(1, 0);
             logits = stepLogits.MoveToOuterDisposeScope();
             keyMask = keyMask.MoveToOuterDisposeScope();
-            nextPosition = (nextPosition + 1).MoveToOuterDisposeScope();
+            nextPosition = (nextPosition + Scalars.Of(1L)).MoveToOuterDisposeScope();
         }
 
         return Enumerable.Range(0, prompts.Count)
@@ -111,7 +111,7 @@ public sealed class Sampler(CausalLm policy)
     public static (long[] Tokens, float[] LogProbs) Choose(Tensor logits, Random[] randoms, SamplingParameters parameters)
     {
         var scaled = logits.to(float32);
-        if (parameters.Temperature > 0) scaled = scaled / parameters.Temperature;
+        if (parameters.Temperature > 0) scaled = scaled / Scalars.Of(parameters.Temperature);
         var logProbs = scaled.log_softmax(-1);                                            // (R, V)
         Tensor chosen;                                                                    // (R)
         if (parameters.Temperature == 0) chosen = logProbs.argmax(-1);
@@ -122,12 +122,12 @@ public sealed class Sampler(CausalLm policy)
                 : (logProbs, arange(logProbs.shape[1], device: logProbs.device).expand_as(logProbs));
             var probabilities = ordered.to(float64).exp();                                // (R, V)
             if (parameters.TopP < 1f)
-                probabilities = probabilities * ((probabilities.cumsum(-1) - probabilities) < parameters.TopP);
+                probabilities = probabilities * ((probabilities.cumsum(-1) - probabilities).lt(Scalars.Of(parameters.TopP)));
             var cumulative = probabilities.cumsum(-1);                                    // (R, V)
             var draws = tensor(randoms.Select(r => r.NextDouble()).ToArray(), float64, logProbs.device);
             var threshold = (draws * cumulative.select(-1, -1)).unsqueeze(1);             // (R, 1)
             var lastKept = parameters.TopP < 1f                                             // (R, 1); kept tokens lead when sorted
-                ? probabilities.gt(0).sum(-1, keepdim: true) - 1
+                ? probabilities.gt(Scalars.Of(0L)).sum(-1, keepdim: true) - Scalars.Of(1L)
                 : full([logProbs.shape[0], 1], logProbs.shape[1] - 1, int64, logProbs.device);
             var index = cumulative.le(threshold).sum(-1, keepdim: true).minimum(lastKept); // (R, 1)
             chosen = order.gather(-1, index).squeeze(1);
