@@ -37,7 +37,7 @@ public static class EmbeddedHost
             bus.AddVerifierConsumers();
             bus.AddLearnerConsumers();
         }, inProcess: true);
-        TorchRuntime.Configure(builder.Configuration.GetValue<int>("Rollout:TorchThreads"));
+        TorchRuntime.Configure(TorchRuntime.SideBySide(builder.Configuration.GetValue<int>("Rollout:TorchThreads")));
         return builder.Build();
     }
 }

@@ -34,11 +34,11 @@ public static class ReplayCommand
             [run, fromVersion, rescored], async context =>
             {
                 if (context.Get(fromVersion) is < 0) throw new ArgumentException("--from-version must be 0 or more");
-                // libtorch gets Learner:TorchThreads threads (0: one per core, as a run's learner has by default): a replay
-                // is bit-identical only on the source's thread count.
-                TorchRuntime.Configure(context.Configuration.GetValue<int>("Learner:TorchThreads"));
+                // A replay is bit-identical only on the source's libtorch thread count: the trainer takes the one the source
+                // recorded unless Learner:TorchThreads says otherwise.
                 await using var services = await ReplayServices.OpenAsync(context.Configuration, context.Cancellation);
-                var request = new ReplayRequest(context.Get(run), context.Overrides, context.Get(fromVersion), context.Get(rescored));
+                var request = new ReplayRequest(context.Get(run), context.Overrides, context.Get(fromVersion), context.Get(rescored),
+                    context.Configuration.GetValue<int>("Learner:TorchThreads"));
                 var progress = new StepProgress(p => context.Err.MarkupLineInterpolated($"[grey]replay: step {p.Step}/{p.Steps}[/]"));
                 var result = await services.GetRequiredService<ReplayTrainer>().RunAsync(request, progress, context.Cancellation);
 

@@ -18,7 +18,9 @@ namespace Pipeline.Learner.Replay;
 /// settings (an offline ablation on the same trajectories); nothing else of the program's configuration applies</param>
 /// <param name="FromVersion">start from this version of the source run (its weights and optimizer state)</param>
 /// <param name="ScoringRevision">train on this saved re-scoring of the source run instead of its original scores</param>
-public sealed record ReplayRequest(Guid SourceRunId, IConfiguration Overrides, int? FromVersion = null, long? ScoringRevision = null);
+/// <param name="TorchThreads">libtorch intra-op threads for the replay; 0: the source run's learner's, as recorded in its
+/// settings (one per core for a run recorded before the count was)</param>
+public sealed record ReplayRequest(Guid SourceRunId, IConfiguration Overrides, int? FromVersion = null, long? ScoringRevision = null, int TorchThreads = 0);
 
 /// <summary>One policy version of a replay next to the source run's version of the same number.</summary>
 public sealed record ReplayVersion(int Version, string Sha256, string? SourceSha256)
@@ -67,6 +69,8 @@ public sealed class ReplayTrainer(
             throw new ArgumentException($"scoring revision {revisionId} is not a re-scoring of run {source.Id}");
 
         var settings = WithOverrides(RunSettings.FromJson(source.ConfigJson), request.Overrides);
+        TorchRuntime.Configure(request.TorchThreads > 0 ? request.TorchThreads : settings.LearnerThreads ?? 0);
+        settings = settings with { LearnerThreads = TorchRuntime.Threads };
         var start = request.FromVersion ?? 0;
         var startStep = StartStep(record, start, source.Id);
         var run = await runs.CreateAsync(new NewRun

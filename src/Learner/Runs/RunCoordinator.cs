@@ -45,7 +45,7 @@ public sealed class RunCoordinator(
     public async Task<Guid> StartAsync(RunSettings config, Guid? runId, CancellationToken cancellationToken)
     {
         // Stored with absolute paths, so that a replay from another directory finds the same base policy.
-        config = config with { Run = config.Run.WithAbsolutePaths() };
+        config = config with { Run = config.Run.WithAbsolutePaths(), LearnerThreads = TorchRuntime.Threads };
         var settings = config.Run;
         if (runId is { } existing && (_active.ContainsKey(existing) || await runs.GetAsync(existing, cancellationToken) is not null))
         {

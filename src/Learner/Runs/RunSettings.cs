@@ -22,6 +22,11 @@ public sealed record RunSettings(RunOptions Run, ArithmeticOptions Task, GrpoOpt
     /// construction stays as it was.</summary>
     public CountdownOptions Countdown { get; init; } = new();
 
+    /// <summary>The libtorch intra-op threads the run's learner trained with, recorded by the learner when the run
+    /// starts (null in settings stored before it was recorded). The GRPO step on the CPU is bit-identical only on the
+    /// same thread count, so a replay uses this one unless told otherwise.</summary>
+    public int? LearnerThreads { get; init; }
+
     /// <summary>The four sections from <paramref name="configuration"/>, validated (a bad value names its setting).</summary>
     public static RunSettings From(IConfiguration configuration) => new(
         OptionsBinding.Bind<RunOptions>(configuration, RunOptions.Section),

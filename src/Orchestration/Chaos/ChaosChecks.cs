@@ -263,10 +263,9 @@ public static class ChaosChecks
     }
 
     /// <summary><c>pipeline replay train RUN</c>'s code path: identical when every version it writes has the run's hash.
-    /// The services trained on one libtorch thread, so the replay does too.</summary>
+    /// The services trained on one libtorch thread, as their run's settings record, and the replay takes that count.</summary>
     static async Task<bool> ReplayIdenticalAsync(IConfiguration configuration, Guid runId, CancellationToken cancellation)
     {
-        TorchRuntime.Configure(1);
         await using var services = await ReplayServices.OpenAsync(configuration, cancellation);
         var result = await services.GetRequiredService<ReplayTrainer>()
             .RunAsync(new ReplayRequest(runId, new ConfigurationBuilder().Build()), null, cancellation);

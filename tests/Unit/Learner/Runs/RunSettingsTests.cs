@@ -29,8 +29,17 @@ public sealed class RunSettingsTests
         Assert.Equal("+-", settings.Task.Operations);
         Assert.NotNull(settings.Countdown);
         Assert.Equal(new CountdownOptions().MaxTarget, settings.Countdown.MaxTarget);
+        Assert.Null(settings.LearnerThreads);   // not recorded then: a replay falls back to one thread per core
         var task = Assert.IsType<ArithmeticTask>(TaskSources.For(settings));
         Assert.Equal(20, task.HeldOut.Count);
+    }
+
+    [Fact]
+    public void The_learners_thread_count_round_trips_through_json()
+    {
+        var settings = new RunSettings(new RunOptions(), new ArithmeticOptions(), new GrpoOptions()) { LearnerThreads = 3 };
+
+        Assert.Equal(3, RunSettings.FromJson(settings.ToJson()).LearnerThreads);
     }
 
     [Fact]
