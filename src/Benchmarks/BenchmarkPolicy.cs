@@ -15,7 +15,7 @@ public static class BenchmarkPolicy
     public static string Fresh(PretrainOptions shape, string directory)
     {
         manual_seed(shape.Seed);
-        using var policy = new CausalLm(shape.ModelConfig() with { Precision = LinearPrecision.Fp32 });
+        using var policy = new CausalLm(shape.ModelConfig() with { Precision = LinearPrecision.Fp32 }, shape.Tokenizer());
         Checkpoint.Save(policy, directory);
         return directory;
     }

@@ -8,7 +8,12 @@ namespace Pipeline.Policy.Tokenization;
 /// GPT-2's byte-to-character map), special tokens follow. The reasoning and answer tags and the two fixed halves of
 /// R1-Zero's template are added tokens, so the policy sees each as one symbol (the longest match wins, so the
 /// preamble is one token although it mentions the tags); pad, bos and eos are special (decoding skips them) and the
-/// post-processor puts bos first. Any text round-trips: <c>Decode(Encode(s)) == s</c>.</summary>
+/// post-processor puts bos first. Any text round-trips: <c>Decode(Encode(s)) == s</c>.
+/// <para><see cref="WithWholeNumbers"/> extends the vocabulary with one token per whole number from 10 up to a
+/// maximum (single digits are already bytes), for tasks whose reasoning is arithmetic on small numbers: "48+7=55" is then
+/// five tokens, so the sum is one prediction and comparing two numbers is matching two tokens, instead of a digit-by-digit
+/// carry and comparison that a small model learns slowly. The longest match wins, so a larger number is split into the
+/// longest numbers the vocabulary has ("12345" → "123", "45" with a maximum of 999) and still round-trips.</para></summary>
 public static class ByteTokenizer
 {
     public const int Pad = 256, Bos = 257, Eos = 258, ThinkOpen = 259, ThinkClose = 260, AnswerOpen = 261,
@@ -29,7 +34,7 @@ public static class ByteTokenizer
     ];
 
     /// <summary>The <c>tokenizer.json</c> of this vocabulary.</summary>
-    public static string Json { get; } = BuildJson();
+    public static string Json { get; } = BuildJson(0);
 
     static readonly Lazy<PolicyTokenizer> Loaded = new(() => PolicyTokenizer.FromJson(Json));
 
@@ -42,7 +47,22 @@ public static class ByteTokenizer
         throw new ArgumentOutOfRangeException(nameof(id), id, "not a special token with text");
     }
 
-    static string BuildJson()
+    /// <summary>The smallest number <see cref="WithWholeNumbers"/> gives a token of its own (0–9 are bytes).</summary>
+    public const int FirstWholeNumber = 10;
+
+    /// <summary>The byte vocabulary plus one token per whole number 10…<paramref name="maxNumber"/>, with ids
+    /// <see cref="VocabSize"/> + (n − 10) after the specials, so a byte policy's ids keep their meaning.</summary>
+    public static PolicyTokenizer WithWholeNumbers(int maxNumber)
+    {
+        if (maxNumber < FirstWholeNumber) throw new ArgumentOutOfRangeException(nameof(maxNumber), maxNumber, $"whole-number tokens start at {FirstWholeNumber}");
+        return PolicyTokenizer.FromJson(BuildJson(maxNumber));
+    }
+
+    /// <summary>The vocabulary size of <see cref="WithWholeNumbers"/>(<paramref name="maxNumber"/>), or of the plain
+    /// byte vocabulary for 0.</summary>
+    public static int VocabSizeWith(int maxNumber) => maxNumber == 0 ? VocabSize : VocabSize + maxNumber - FirstWholeNumber + 1;
+
+    static string BuildJson(int maxNumber)
     {
         var vocab = new JsonObject();
         var characters = ByteCharacters();
@@ -50,18 +70,19 @@ public static class ByteTokenizer
         var added = new JsonArray();
         foreach (var (id, text, special) in new[] { (Pad, PadText, true), (Bos, BosText, true), (Eos, EosText, true) }
                      .Concat(Specials.OrderBy(s => s.Id).Select(s => (s.Id, s.Text, false))))
+            added.Add(AddedToken(id, text, special));
+        for (int n = FirstWholeNumber; n <= maxNumber; n++)
+            added.Add(AddedToken(VocabSize + n - FirstWholeNumber, n.ToString(System.Globalization.CultureInfo.InvariantCulture), special: false));
+        static JsonObject AddedToken(int id, string content, bool special) => new()
         {
-            added.Add(new JsonObject
-            {
-                ["id"] = id,
-                ["content"] = text,
-                ["single_word"] = false,
-                ["lstrip"] = false,
-                ["rstrip"] = false,
-                ["normalized"] = false,
-                ["special"] = special,
-            });
-        }
+            ["id"] = id,
+            ["content"] = content,
+            ["single_word"] = false,
+            ["lstrip"] = false,
+            ["rstrip"] = false,
+            ["normalized"] = false,
+            ["special"] = special,
+        };
         JsonObject ByteLevel() => new() { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = false, ["use_regex"] = false };
         JsonObject Special() => new() { ["SpecialToken"] = new JsonObject { ["id"] = BosText, ["type_id"] = 0 } };
         JsonObject Sequence(string id, int typeId) => new() { ["Sequence"] = new JsonObject { ["id"] = id, ["type_id"] = typeId } };

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Model;
+using Pipeline.Policy.Tokenization;
 
 namespace Pipeline.Policy.Training;
 
@@ -32,9 +33,23 @@ public sealed class PretrainOptions
     [Range(8, 16384)] public int IntermediateSize { get; set; } = 384;
     [Range(16, 8192)] public int MaxPositions { get; set; } = 256;
 
-    /// <summary>The shape of a new base policy over the byte tokenizer's vocabulary.</summary>
+    /// <summary>0 (the default): the byte vocabulary. N ≥ 10: the byte vocabulary plus one token per whole number
+    /// 10…N (<see cref="ByteTokenizer.WithWholeNumbers"/>), for a task whose traces do arithmetic on small numbers
+    /// (Countdown's configuration uses 1000, the largest value its three numbers up to 10 can make).</summary>
+    [Range(0, 100_000)] public int WholeNumberTokens { get; set; }
+
+    /// <summary>The tokenizer of a new base policy (see <see cref="WholeNumberTokens"/>).</summary>
+    public PolicyTokenizer Tokenizer() => WholeNumberTokens switch
+    {
+        0 => ByteTokenizer.Instance,
+        < ByteTokenizer.FirstWholeNumber => throw new ArgumentException($"Pretrain:WholeNumberTokens is {WholeNumberTokens}: 0 for none, or the largest number to give a token of its own (at least {ByteTokenizer.FirstWholeNumber})"),
+        _ => ByteTokenizer.WithWholeNumbers(WholeNumberTokens),
+    };
+
+    /// <summary>The shape of a new base policy over <see cref="Tokenizer"/>'s vocabulary.</summary>
     public PolicyConfig ModelConfig() => CausalLm.DefaultConfig() with
     {
+        VocabSize = ByteTokenizer.VocabSizeWith(WholeNumberTokens),
         HiddenSize = HiddenSize,
         NumHiddenLayers = Layers,
         NumAttentionHeads = Heads,

@@ -22,7 +22,7 @@ public sealed class Pretrainer(PretrainOptions options)
     {
         manual_seed(options.Seed);
         var random = new Random((int)options.Seed);
-        var policy = new CausalLm(options.ModelConfig());
+        var policy = new CausalLm(options.ModelConfig(), options.Tokenizer());
         using var optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var clock = Stopwatch.StartNew();
         long tokens = 0;

@@ -118,4 +118,48 @@ public sealed class ByteTokenizerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SpecialText('a'));
         Assert.Equal("</think>", SpecialText(ThinkClose));
     }
+
+    static int Number(int n) => VocabSize + n - FirstWholeNumber;
+
+    [Fact]
+    public void Whole_number_tokens_make_each_number_up_to_the_maximum_one_token()
+    {
+        var numbers = WithWholeNumbers(1000);
+
+        Assert.Equal([Number(48), '+', '7', '=', Number(55)], numbers.Encode("48+7=55"));
+        Assert.Equal([' ', '(', Number(540), ' ', 'v', 's', ' ', Number(13), ':', ' ', 'n', 'o', ')'], numbers.Encode(" (540 vs 13: no)"));
+        Assert.Equal([Number(10), Number(1000), '9'], [numbers.Encode("10")[0], numbers.Encode("1000")[0], numbers.Encode("9")[0]]);
+        Assert.Equal(265, Number(10));
+        Assert.Equal(1256, VocabSizeWith(1000));
+        Assert.Equal(Number(1000) + 1, VocabSizeWith(1000));
+    }
+
+    [Fact]
+    public void A_number_above_the_maximum_splits_into_the_longest_numbers_and_round_trips()
+    {
+        var numbers = WithWholeNumbers(999);
+
+        Assert.Equal([Number(123), Number(45)], numbers.Encode("12345"));
+        Assert.Equal([Number(100), '0'], numbers.Encode("1000"));
+        foreach (var text in new[] { "12345", "1000", "<think>10*9=90 90*6=540 (540 vs 13: no)</think><answer>10*9*6</answer>", "héllo 2026 — 日本" })
+            Assert.Equal(text, numbers.Decode(numbers.Encode(text)));
+    }
+
+    [Fact]
+    public void Whole_number_tokens_keep_the_byte_ids_the_tags_and_the_template()
+    {
+        var numbers = WithWholeNumbers(100);
+
+        Assert.Equal([ThinkOpen, '3', '+', '4', '=', '7', ThinkClose, AnswerOpen, Number(12), AnswerClose], numbers.Encode("<think>3+4=7</think><answer>12</answer>"));
+        Assert.Equal([263], numbers.Encode(PromptTemplate.Preamble));
+        Assert.Equal(Tokenizer.Encode("héllo"), numbers.Encode("héllo"));
+        Assert.Equal("hi12", numbers.Decode([Bos, 'h', 'i', Number(12), Eos, Pad]));
+        Assert.Equal(265, VocabSizeWith(0));
+    }
+
+    [Fact]
+    public void Fewer_than_two_digits_is_not_a_whole_number_vocabulary()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => WithWholeNumbers(9));
+    }
 }

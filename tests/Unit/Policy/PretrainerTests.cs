@@ -1,3 +1,4 @@
+using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Tokenization;
 using Pipeline.Policy.Training;
@@ -104,5 +105,42 @@ public sealed class PretrainerTests
         var pretrainer = new Pretrainer(new PretrainOptions { LearningRate = 1e-3, WarmupSteps = 10, Steps = 110 });
 
         Assert.Equal(expected, pretrainer.LearningRateAt(step), 1e-15);
+    }
+
+    [Fact]
+    public void A_base_policy_with_whole_number_tokens_reads_them_and_keeps_its_tokenizer_in_its_checkpoint()
+    {
+        var options = TinyOptions();
+        options.Steps = 2;
+        options.WholeNumberTokens = 100;
+        var task = new ArithmeticTask(new ArithmeticOptions { Operations = "+", Digits = 2, HeldOutSize = 10 });
+        var corpus = new ArithmeticCorpus(new CorpusOptions { MisconceptionRate = 0, FormatBreakRate = 0 });
+        var directory = Directory.CreateTempSubdirectory("pipeline-numbers-").FullName;
+        try
+        {
+            using var trained = new Pretrainer(options).Train(task, corpus.Sample);
+            Checkpoint.Save(trained, directory);
+            using var loaded = Checkpoint.Load(directory);
+
+            Assert.Equal(ByteTokenizer.VocabSizeWith(100), trained.Config.VocabSize);
+            Assert.Equal([ByteTokenizer.VocabSize + 48 - 10], trained.Tokenizer.Encode("48"));
+            Assert.Equal(trained.Tokenizer.Json, loaded.Tokenizer.Json);
+            Assert.Equal(trained.Tokenizer.Encode("12+34=46"), loaded.Tokenizer.Encode("12+34=46"));
+            Assert.Equal(3, loaded.Tokenizer.Encode("12+34=46").Count(id => id >= ByteTokenizer.VocabSize));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Whole_number_tokens_below_ten_are_a_clear_error()
+    {
+        var options = TinyOptions();
+        options.WholeNumberTokens = 5;
+
+        var error = Assert.Throws<ArgumentException>(() => options.Tokenizer());
+        Assert.Contains("Pretrain:WholeNumberTokens", error.Message);
     }
 }
