@@ -68,7 +68,7 @@ public static class Fp8Benchmark
         long fp32Bytes = new FileInfo(Path.Combine(fp32Checkpoint, Checkpoint.WeightsFile)).Length;
         long fp8Bytes = new FileInfo(Path.Combine(fp8Checkpoint, Checkpoint.Fp8WeightsFile)).Length;
 
-        var prompts = heldOut.Select(p => PromptTokens.Bytes.ForQuestion(p.Question)).ToArray();
+        var prompts = heldOut.Select(p => original.Prompts.ForQuestion(p.Question)).ToArray();
         var sampler = new Sampler(original);
         var samples = sampler.Sample(prompts, 1, new SamplingParameters(1f, 1f, maxTokens), (prompt, sample) => SampleSeeds.Derive(1, -2, prompt, sample));
         double klSum = 0, klMax = 0;

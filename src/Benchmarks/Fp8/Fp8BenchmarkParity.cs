@@ -26,7 +26,7 @@ public static class Fp8BenchmarkParity
         int tail = Math.Max(1, plan.Steps / 10);
         var relative = fp8.Losses.Zip(fp32.Losses, (l8, l32) => (l8 - l32) / l32).TakeLast(tail).ToArray();
 
-        var heldOutSequences = HeldOutSequences(heldOut, corpus);
+        var heldOutSequences = HeldOutSequences(Checkpoint.ReadPromptTokens(fp32.Checkpoint), heldOut, corpus);
         double HeldOutLoss(string checkpoint, LinearPrecision forward)
         {
             using var policy = Checkpoint.Load(checkpoint, precision: forward);
@@ -65,11 +65,11 @@ public static class Fp8BenchmarkParity
     }
 
     /// <summary>One corpus solution per held-out problem, drawn with a fixed seed.</summary>
-    static (int[][] Prompts, int[][] Completions) HeldOutSequences(IReadOnlyList<Problem> problems, Func<Problem, Random, string> corpus)
+    static (int[][] Prompts, int[][] Completions) HeldOutSequences(PromptTokens tokens, IReadOnlyList<Problem> problems, Func<Problem, Random, string> corpus)
     {
         var random = new Random(20240);
-        return (problems.Select(p => PromptTokens.Bytes.ForQuestion(p.Question)).ToArray(),
-            problems.Select(p => PromptTokens.Bytes.ForCompletion(corpus(p, random))).ToArray());
+        return (problems.Select(p => tokens.ForQuestion(p.Question)).ToArray(),
+            problems.Select(p => tokens.ForCompletion(corpus(p, random))).ToArray());
     }
 
     /// <summary>Mean next-token loss over all completion tokens.</summary>
@@ -96,10 +96,11 @@ public static class Fp8BenchmarkParity
     {
         var random = new Random(7);
         var problems = Enumerable.Range(0, options.BatchSize).Select(_ => task.NextTraining(random)).ToArray();
-        using var layout = TokenLayout.Build(problems.Select(p => PromptTokens.Bytes.ForQuestion(p.Question)).ToArray(),
-            problems.Select(p => PromptTokens.Bytes.ForCompletion(corpus(p, random))).ToArray(), shape.PadId);
-        using var fp32 = new CausalLm(shape with { Precision = LinearPrecision.Fp32 });
-        using var fp8 = new CausalLm(shape with { Precision = LinearPrecision.Fp8 });
+        var tokens = new PromptTokens(options.Tokenizer(), shape.EosTokenIds[0]);
+        using var layout = TokenLayout.Build(problems.Select(p => tokens.ForQuestion(p.Question)).ToArray(),
+            problems.Select(p => tokens.ForCompletion(corpus(p, random))).ToArray(), shape.PadId);
+        using var fp32 = new CausalLm(shape with { Precision = LinearPrecision.Fp32 }, options.Tokenizer());
+        using var fp8 = new CausalLm(shape with { Precision = LinearPrecision.Fp8 }, options.Tokenizer());
         using var fp32Optimizer = optim.AdamW(fp32.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         using var fp8Optimizer = optim.AdamW(fp8.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var times = (Fp32: new List<double>(), Fp8: new List<double>());
