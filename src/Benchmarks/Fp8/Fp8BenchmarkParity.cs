@@ -26,7 +26,8 @@ public static class Fp8BenchmarkParity
         int tail = Math.Max(1, plan.Steps / 10);
         var relative = fp8.Losses.Zip(fp32.Losses, (l8, l32) => (l8 - l32) / l32).TakeLast(tail).ToArray();
 
-        var heldOutSequences = HeldOutSequences(Checkpoint.ReadPromptTokens(fp32.Checkpoint), heldOut, corpus);
+        var tokens = Checkpoint.ReadPromptTokens(fp32.Checkpoint);
+        var heldOutSequences = HeldOutSequences(tokens, heldOut, corpus);
         double HeldOutLoss(string checkpoint, LinearPrecision forward)
         {
             using var policy = Checkpoint.Load(checkpoint, precision: forward);
@@ -35,7 +36,7 @@ public static class Fp8BenchmarkParity
         var losses = new Fp8HeldOutLosses(
             HeldOutLoss(fp32.Checkpoint, LinearPrecision.Fp32), HeldOutLoss(fp32.Checkpoint, LinearPrecision.Fp8),
             HeldOutLoss(fp8.Checkpoint, LinearPrecision.Fp32), HeldOutLoss(fp8.Checkpoint, LinearPrecision.Fp8));
-        var (abFp32, abFp8) = InterleavedStepSeconds(Checkpoint.ReadConfig(fp32.Checkpoint), pretrainOptions(), task, corpus, plan.TimedSteps);
+        var (abFp32, abFp8) = InterleavedStepSeconds(Checkpoint.ReadConfig(fp32.Checkpoint), tokens, pretrainOptions(), task, corpus, plan.TimedSteps);
         log($"step time, interleaved: FP32 {abFp32:F2} s, FP8 {abFp8:F2} s");
 
         return new Fp8Parity(plan.Steps, relative.Average(), relative.Average(Math.Abs), fp32.Accuracy, fp8.Accuracy,
@@ -91,16 +92,15 @@ public static class Fp8BenchmarkParity
 
     /// <summary>Median seconds of a pretraining step (forward, backward, clip, AdamW) of each precision on one batch,
     /// the two alternating so that load from elsewhere on the machine falls on both alike; the first round warms up.</summary>
-    static (double Fp32, double Fp8) InterleavedStepSeconds(PolicyConfig shape, PretrainOptions options, ITaskSource task,
+    static (double Fp32, double Fp8) InterleavedStepSeconds(PolicyConfig shape, PromptTokens tokens, PretrainOptions options, ITaskSource task,
         Func<Problem, Random, string> corpus, int rounds)
     {
         var random = new Random(7);
         var problems = Enumerable.Range(0, options.BatchSize).Select(_ => task.NextTraining(random)).ToArray();
-        var tokens = new PromptTokens(options.Tokenizer(), shape.EosTokenIds[0]);
         using var layout = TokenLayout.Build(problems.Select(p => tokens.ForQuestion(p.Question)).ToArray(),
             problems.Select(p => tokens.ForCompletion(corpus(p, random))).ToArray(), shape.PadId);
-        using var fp32 = new CausalLm(shape with { Precision = LinearPrecision.Fp32 }, options.Tokenizer());
-        using var fp8 = new CausalLm(shape with { Precision = LinearPrecision.Fp8 }, options.Tokenizer());
+        using var fp32 = new CausalLm(shape with { Precision = LinearPrecision.Fp32 }, tokens.Tokenizer);
+        using var fp8 = new CausalLm(shape with { Precision = LinearPrecision.Fp8 }, tokens.Tokenizer);
         using var fp32Optimizer = optim.AdamW(fp32.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         using var fp8Optimizer = optim.AdamW(fp8.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var times = (Fp32: new List<double>(), Fp8: new List<double>());

@@ -60,7 +60,12 @@ public static class ByteTokenizer
 
     /// <summary>The vocabulary size of <see cref="WithWholeNumbers"/>(<paramref name="maxNumber"/>), or of the plain
     /// byte vocabulary for 0.</summary>
-    public static int VocabSizeWith(int maxNumber) => maxNumber == 0 ? VocabSize : VocabSize + maxNumber - FirstWholeNumber + 1;
+    public static int VocabSizeWith(int maxNumber) => maxNumber switch
+    {
+        0 => VocabSize,
+        < FirstWholeNumber => throw new ArgumentOutOfRangeException(nameof(maxNumber), maxNumber, $"whole-number tokens start at {FirstWholeNumber}"),
+        _ => VocabSize + maxNumber - FirstWholeNumber + 1,
+    };
 
     static string BuildJson(int maxNumber)
     {

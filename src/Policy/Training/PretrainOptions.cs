@@ -39,17 +39,16 @@ public sealed class PretrainOptions
     [Range(0, 100_000)] public int WholeNumberTokens { get; set; }
 
     /// <summary>The tokenizer of a new base policy (see <see cref="WholeNumberTokens"/>).</summary>
-    public PolicyTokenizer Tokenizer() => WholeNumberTokens switch
-    {
-        0 => ByteTokenizer.Instance,
-        < ByteTokenizer.FirstWholeNumber => throw new ArgumentException($"Pretrain:WholeNumberTokens is {WholeNumberTokens}: 0 for none, or the largest number to give a token of its own (at least {ByteTokenizer.FirstWholeNumber})"),
-        _ => ByteTokenizer.WithWholeNumbers(WholeNumberTokens),
-    };
+    public PolicyTokenizer Tokenizer() => CheckedWholeNumberTokens() == 0 ? ByteTokenizer.Instance : ByteTokenizer.WithWholeNumbers(WholeNumberTokens);
+
+    int CheckedWholeNumberTokens() => WholeNumberTokens is > 0 and < ByteTokenizer.FirstWholeNumber
+        ? throw new ArgumentException($"Pretrain:WholeNumberTokens is {WholeNumberTokens}: 0 for none, or the largest number to give a token of its own (at least {ByteTokenizer.FirstWholeNumber})")
+        : WholeNumberTokens;
 
     /// <summary>The shape of a new base policy over <see cref="Tokenizer"/>'s vocabulary.</summary>
     public PolicyConfig ModelConfig() => CausalLm.DefaultConfig() with
     {
-        VocabSize = ByteTokenizer.VocabSizeWith(WholeNumberTokens),
+        VocabSize = ByteTokenizer.VocabSizeWith(CheckedWholeNumberTokens()),
         HiddenSize = HiddenSize,
         NumHiddenLayers = Layers,
         NumAttentionHeads = Heads,

@@ -161,5 +161,6 @@ public sealed class ByteTokenizerTests
     public void Fewer_than_two_digits_is_not_a_whole_number_vocabulary()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => WithWholeNumbers(9));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VocabSizeWith(9));
     }
 }

@@ -142,5 +142,6 @@ public sealed class PretrainerTests
 
         var error = Assert.Throws<ArgumentException>(() => options.Tokenizer());
         Assert.Contains("Pretrain:WholeNumberTokens", error.Message);
+        Assert.Contains("Pretrain:WholeNumberTokens", Assert.Throws<ArgumentException>(() => options.ModelConfig()).Message);
     }
 }
