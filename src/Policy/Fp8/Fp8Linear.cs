@@ -26,6 +26,6 @@ public sealed class Fp8Linear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var output = Fp8LinearFunction.apply(input, weight);
-        return bias is null ? output : output + bias;
+        return bias is null ? output : output.Plus(bias);
     }
 }

@@ -26,7 +26,7 @@ public sealed class Bf16Linear : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var output = nn.functional.linear(input.to(bfloat16), weight.to(bfloat16)).to(input.dtype);
-        if (bias is not null) output = output + bias.to(input.dtype);
+        if (bias is not null) output = output.Plus(bias.to(input.dtype));
         return output.MoveToOuterDisposeScope();
     }
 }

@@ -22,7 +22,7 @@ public sealed class DecoderLayer : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache, int layer)
     {
         using var scope = NewDisposeScope();
-        var h = x + self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, cache, layer);
-        return (h + mlp.forward(post_attention_layernorm.forward(h))).MoveToOuterDisposeScope();
+        var h = x.Plus(self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, cache, layer));
+        return h.Plus(mlp.forward(post_attention_layernorm.forward(h))).MoveToOuterDisposeScope();
     }
 }

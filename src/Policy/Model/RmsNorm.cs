@@ -22,7 +22,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to(float32);
-        var normalised = x32 * rsqrt(x32.square().mean([-1], keepdim: true) + Scalars.Of(_eps));
+        var normalised = x32 * rsqrt(x32.square().mean([-1], keepdim: true).Plus(Scalars.Of(_eps)));
         return (weight * normalised.to(x.dtype)).MoveToOuterDisposeScope();
     }
 }

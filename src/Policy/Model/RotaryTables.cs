@@ -39,7 +39,7 @@ public sealed class RotaryTables : IDisposable
     {
         long half = x.shape[^1] / 2;
         var rotated = cat([-x[.., .., .., (int)half..], x[.., .., .., ..(int)half]], dim: -1);
-        return x * cos + rotated * sin;
+        return (x * cos).Plus(rotated * sin);
     }
 
     public void Dispose()

@@ -49,7 +49,7 @@ public sealed class Sampler(CausalLm policy)
         var expand = arange(prompts.Count, device: device).repeat_interleave(groupSize); // (P·G)
         cache.SelectRows(expand);
         keyMask = keyMask.index_select(0, expand);
-        var nextPosition = positions.select(1, lp - 1).index_select(0, expand) + Scalars.Of(1L); // (P·G)
+        var nextPosition = positions.select(1, lp - 1).index_select(0, expand).Plus(Scalars.Of(1L)); // (P·G)
         logits = logits.index_select(0, expand);
         // The sample each batch row decodes, or -1 once it has finished. A finished row stays in the batch (its
         // tokens are computed and ignored) until fewer than CompactBelow of the rows are live: dropping rows copies
@@ -91,7 +91,7 @@ public sealed class Sampler(CausalLm policy)
             var stepLogits = policy.Logits(tokens, nextPosition.unsqueeze(1), AttentionMasks.Causal(keyMask, 1, policy.Config.AttentionWindow), cache).select(1, 0);
             logits = stepLogits.MoveToOuterDisposeScope();
             keyMask = keyMask.MoveToOuterDisposeScope();
-            nextPosition = (nextPosition + Scalars.Of(1L)).MoveToOuterDisposeScope();
+            nextPosition = nextPosition.Plus(Scalars.Of(1L)).MoveToOuterDisposeScope();
         }
 
         return Enumerable.Range(0, prompts.Count)
