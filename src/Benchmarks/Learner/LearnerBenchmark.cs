@@ -55,7 +55,7 @@ public static class LearnerBenchmark
             groups = LearnerBenchmarkBatch.Build(policy, task, corpus, plan.Prompts, plan.GroupSize, plan.MaxTokens, settings.Run.Temperature, seed: 1);
             rows = TrainingBatch.Build(groups, settings.Grpo, plan.MaxTokens, policy.Prompts);
         }
-        var (padded, real) = StepFlops.Of(config, rows.Prompts, rows.Completions, withReference);
+        var (padded, real) = StepFlops.Of(config, rows.Prompts, rows.Completions, withReference, settings.Grpo.MicroBatchTokens);
         var shape = Shape(plan, rows);
         log($"batch: {shape.Sequences} sequences, {shape.PromptTokens + shape.CompletionTokens} real tokens in a {shape.Sequences}×{shape.PaddedLength} layout; " +
             $"{real.Total / 1e9:F1} GFLOP per step ({padded.Total / 1e9:F1} with padding)");

@@ -70,6 +70,16 @@ public sealed class GrpoOptions
     public double MaxGradNorm { get; init; } = 1.0;
 
     /// <summary>
+    /// The most padded token positions (rows × (longest prompt + longest completion)) one forward/backward pass lays
+    /// out. A batch over it — long completions among short ones — is cut by length into rows of similar length whose
+    /// gradients are summed before the one optimizer step, each micro-batch's loss weighted by its share of the
+    /// aggregation's denominator, so that the step is the one-pass step: padding and attention scores over the longest
+    /// row are not paid by every row, and activations stay in cache.
+    /// </summary>
+    [Range(256, 10_000_000)]
+    public int MicroBatchTokens { get; init; } = 2048;
+
+    /// <summary>
     /// AdamW learning rate. DeepSeekMath §4.2 uses 1e-6 for a 7B policy; 1e-4 suits the few-million-parameter
     /// policies this project trains on a CPU (a deliberate deviation).
     /// </summary>

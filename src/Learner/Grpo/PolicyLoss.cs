@@ -58,12 +58,30 @@ public static class PolicyLoss
             var refMasked = refLogProbs!.masked_fill(padding, Scalars.Of(0.0));
             var policyMasked = logProbs.masked_fill(padding, Scalars.Of(0.0));
             kl = KlPenalty.PerToken(policyMasked, refMasked, options.KlEstimator);  // (B, T)
-            perToken = surrogate + options.Beta * kl;
+            perToken = surrogate.Plus(kl * Scalars.Of(options.Beta));
         }
 
         var loss = Aggregate(perToken * weight, weight, options, maxCompletionTokens);
         var stats = Statistics(logProbs - behaviourLogProbs, ratio, advantage, kl, real, weight, options);
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), stats);
+    }
+
+    /// <summary>
+    /// The weight of one micro-batch's <see cref="Compute"/> loss when a batch is cut into micro-batches whose
+    /// gradients are summed: its share of the whole batch's aggregation denominator — sequences for <c>grpo</c> and
+    /// <c>dr_grpo</c>, completion tokens for <c>dapo</c> — so that the weighted losses add up to the whole batch's.
+    /// </summary>
+    public static double Share(LossAggregation aggregation, int chunkSequences, long chunkTokens, int batchSequences, long batchTokens)
+    {
+        if (chunkSequences <= 0 || batchSequences < chunkSequences || chunkTokens < 0 || batchTokens < chunkTokens)
+            throw new ArgumentException($"a micro-batch of {chunkSequences} sequences and {chunkTokens} tokens is not part of a batch of {batchSequences} and {batchTokens}");
+        return aggregation switch
+        {
+            LossAggregation.Grpo or LossAggregation.DrGrpo => (double)chunkSequences / batchSequences,
+            // dapo divides by max(tokens, 1) in each micro-batch and in the batch alike.
+            LossAggregation.Dapo => chunkTokens == 0 ? 0.0 : (double)chunkTokens / Math.Max(1, batchTokens),
+            _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "Unknown loss aggregation."),
+        };
     }
 
     static Tensor Aggregate(Tensor maskedLoss, Tensor weight, GrpoOptions options, int maxCompletionTokens)
@@ -175,4 +193,28 @@ public sealed record PolicyLossStats(
     public double MaxRatio { get; init; } = 1.0;
     public double MeanAbsLogRatio { get; init; }
     public double MaxAbsLogRatio { get; init; }
+
+    /// <summary>The statistics of a batch from those of the micro-batches it was cut into: token means weighted by
+    /// each part's tokens, extremes over the parts that have tokens, counts summed.</summary>
+    public static PolicyLossStats Combine(IReadOnlyList<PolicyLossStats> parts)
+    {
+        if (parts.Count == 0) throw new ArgumentException("at least one micro-batch's statistics are required", nameof(parts));
+        if (parts.Count == 1) return parts[0];
+        long tokens = parts.Sum(p => p.TokenCount);
+        double Mean(Func<PolicyLossStats, double> value) => tokens == 0 ? 0.0 : parts.Sum(p => value(p) * p.TokenCount) / tokens;
+        var withTokens = parts.Where(p => p.TokenCount > 0).ToArray();
+        return new PolicyLossStats(
+            MeanKl: parts[0].MeanKl is null ? null : Mean(p => p.MeanKl ?? 0.0),
+            ClipFraction: Mean(p => p.ClipFraction),
+            ClipLowFraction: Mean(p => p.ClipLowFraction),
+            ClipHighFraction: Mean(p => p.ClipHighFraction),
+            MeanRatio: Mean(p => p.MeanRatio),
+            TokenCount: tokens)
+        {
+            MinRatio = withTokens.Length == 0 ? 1.0 : withTokens.Min(p => p.MinRatio),
+            MaxRatio = withTokens.Length == 0 ? 1.0 : withTokens.Max(p => p.MaxRatio),
+            MeanAbsLogRatio = Mean(p => p.MeanAbsLogRatio),
+            MaxAbsLogRatio = withTokens.Length == 0 ? 0.0 : withTokens.Max(p => p.MaxAbsLogRatio),
+        };
+    }
 }

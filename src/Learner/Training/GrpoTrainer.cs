@@ -4,6 +4,7 @@ using Pipeline.Learner.Grpo;
 using Pipeline.Policy;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Tokenization;
+using Pipeline.Policy.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -77,41 +78,71 @@ public sealed class GrpoTrainer : IDisposable
         };
         if (batch.IsEmpty) return result with { Seconds = clock.Elapsed.TotalSeconds };
 
-        using var scope = NewDisposeScope();
-        using var layout = TokenLayout.Build(batch.Prompts, batch.Completions, _policy.Config.PadId, _policy.Device);
-        var behaviour = Padded(batch.BehaviourLogProbs, layout.CompletionLength).to(_policy.Device); // (B, Lc)
-        var phase = Stopwatch.StartNew();
-        double batchSeconds = clock.Elapsed.TotalSeconds;
-        var reference = ReferenceLogProbs(layout);                                          // (B, Lc) or null
-        double referenceSeconds = phase.Elapsed.TotalSeconds;
-        phase.Restart();
+        // One optimizer step; the forward/backward passes run over micro-batches of rows of similar length (one when
+        // the batch's padded layout fits Grpo:MicroBatchTokens), each loss weighted by its share of the batch's.
+        var chunks = MicroBatches.Plan(batch.Prompts.Select(p => p.Length).ToArray(), batch.Completions.Select(c => c.Length).ToArray(), _options.MicroBatchTokens);
+        long batchTokens = batch.Completions.Sum(c => (long)c.Length);
+        double batchSeconds = clock.Elapsed.TotalSeconds, referenceSeconds = 0, forwardSeconds = 0, backwardSeconds = 0, loss = 0, entropySum = 0;
+        var stats = new List<PolicyLossStats>(chunks.Count);
         _optimizer.zero_grad();
-        var (logProbs, entropy) = SequenceLogProbs.ComputeWithEntropy(_policy, layout, _temperature); // (B, Lc) each
-        var advantages = tensor(batch.Advantages, device: _policy.Device);                  // (B)
-        var loss = PolicyLoss.Compute(logProbs, behaviour, reference, advantages, layout.CompletionMask, _options, _maxTokens);
-        double forwardSeconds = phase.Elapsed.TotalSeconds;
-        phase.Restart();
-        loss.Loss.backward();
-        double backwardSeconds = phase.Elapsed.TotalSeconds;
-        phase.Restart();
-        double gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);
-        _optimizer.step();
+        foreach (var rows in chunks)
+        {
+            var part = MicroBatchStep(batch, rows, batchTokens);
+            (referenceSeconds, forwardSeconds, backwardSeconds) = (referenceSeconds + part.ReferenceSeconds, forwardSeconds + part.ForwardSeconds, backwardSeconds + part.BackwardSeconds);
+            loss += part.Loss;
+            entropySum += part.Entropy * part.Stats.TokenCount;
+            stats.Add(part.Stats);
+        }
+        var phase = Stopwatch.StartNew();
+        double gradNorm;
+        using (NewDisposeScope())
+        {
+            gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);
+            _optimizer.step();
+        }
         var phases = new StepPhases(batchSeconds, referenceSeconds, forwardSeconds, backwardSeconds, phase.Elapsed.TotalSeconds);
+        var combined = PolicyLossStats.Combine(stats);
 
         return result with
         {
             Updated = true,
-            Loss = loss.Loss.item<float>(),
-            Kl = loss.Stats.MeanKl,
-            ClipFraction = loss.Stats.ClipFraction,
-            LossStats = loss.Stats,
-            Entropy = MaskedMean(entropy, layout.CompletionMask),
+            Loss = loss,
+            Kl = combined.MeanKl,
+            ClipFraction = combined.ClipFraction,
+            LossStats = combined,
+            Entropy = entropySum / Math.Max(1, combined.TokenCount),
             GradNorm = gradNorm,
-            CompletionTokens = loss.Stats.TokenCount,
+            CompletionTokens = combined.TokenCount,
             Phases = phases,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
+
+    /// <summary>Forward and backward over the batch's <paramref name="rows"/>, adding their weighted loss's gradient to
+    /// the parameters' (no optimizer step).</summary>
+    MicroBatchResult MicroBatchStep(TrainingBatch batch, int[] rows, long batchTokens)
+    {
+        using var scope = NewDisposeScope();
+        var prompts = rows.Select(r => batch.Prompts[r]).ToArray();
+        var completions = rows.Select(r => batch.Completions[r]).ToArray();
+        using var layout = TokenLayout.Build(prompts, completions, _policy.Config.PadId, _policy.Device);
+        var behaviour = Padded(rows.Select(r => batch.BehaviourLogProbs[r]).ToArray(), layout.CompletionLength).to(_policy.Device); // (b, Lc)
+        var phase = Stopwatch.StartNew();
+        var reference = ReferenceLogProbs(layout);                                          // (b, Lc) or null
+        double referenceSeconds = phase.Elapsed.TotalSeconds;
+        phase.Restart();
+        var (logProbs, entropy) = SequenceLogProbs.ComputeWithEntropy(_policy, layout, _temperature); // (b, Lc) each
+        var advantages = tensor(rows.Select(r => batch.Advantages[r]).ToArray(), device: _policy.Device); // (b)
+        var loss = PolicyLoss.Compute(logProbs, behaviour, reference, advantages, layout.CompletionMask, _options, _maxTokens);
+        var weighted = loss.Loss * PolicyLoss.Share(_options.Aggregation, rows.Length, completions.Sum(c => (long)c.Length), batch.Prompts.Count, batchTokens);
+        double forwardSeconds = phase.Elapsed.TotalSeconds;
+        phase.Restart();
+        weighted.backward();
+        double backwardSeconds = phase.Elapsed.TotalSeconds;
+        return new MicroBatchResult(weighted.item<float>(), MaskedMean(entropy, layout.CompletionMask), loss.Stats, referenceSeconds, forwardSeconds, backwardSeconds);
+    }
+
+    sealed record MicroBatchResult(double Loss, double Entropy, PolicyLossStats Stats, double ReferenceSeconds, double ForwardSeconds, double BackwardSeconds);
 
     /// <summary>(B, Lc) log π_ref of the completion tokens; null when β = 0, so the reference is not evaluated at
     /// all. No graph: the reference is frozen.</summary>

@@ -1,4 +1,5 @@
 using Pipeline.Policy.Model;
+using Pipeline.Policy.Training;
 
 namespace Pipeline.Learner.Training;
 
@@ -15,14 +16,17 @@ public sealed record StepFlops(double PolicyForward, double PolicyBackward, doub
         return new StepFlops(forward, 2 * forward, withReference ? forward : 0);
     }
 
-    /// <summary>The step's FLOPs on a batch as <see cref="TokenLayout"/> lays it out (prompts left-padded to the longest,
-    /// completions right-padded to the longest: what libtorch computes), and without the padding (what the step needs).</summary>
+    /// <summary>The step's FLOPs on a batch as the step lays it out — cut by <see cref="MicroBatches.Plan"/> into
+    /// micro-batches of at most <paramref name="microBatchTokens"/> padded positions (<c>Grpo:MicroBatchTokens</c>), each
+    /// a <see cref="TokenLayout"/> with prompts left-padded to its longest and completions right-padded to its longest:
+    /// what libtorch computes — and without the padding (what the step needs).</summary>
     public static (StepFlops Padded, StepFlops Real) Of(PolicyConfig config, IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> completions,
-        bool withReference)
+        bool withReference, int microBatchTokens)
     {
         if (prompts.Count != completions.Count || prompts.Count == 0) throw new ArgumentException("one completion per prompt, at least one row");
-        int length = prompts.Max(p => p.Length) + Math.Max(1, completions.Max(c => c.Length));
-        var padded = ModelFlops.Padded(prompts.Count, length);
+        var chunks = MicroBatches.Plan(prompts.Select(p => p.Length).ToArray(), completions.Select(c => c.Length).ToArray(), microBatchTokens);
+        var padded = chunks.Select(rows => ModelFlops.Padded(rows.Length, rows.Max(r => prompts[r].Length) + Math.Max(1, rows.Max(r => completions[r].Length))))
+            .Aggregate((a, b) => new AttentionWork(a.Tokens + b.Tokens, a.Pairs + b.Pairs));
         var real = ModelFlops.Causal(prompts.Select((p, r) => p.Length + completions[r].Length));
         return (Of(config, padded, withReference), Of(config, real, withReference));
     }

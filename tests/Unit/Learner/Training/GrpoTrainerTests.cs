@@ -120,12 +120,64 @@ public sealed class GrpoTrainerTests
         policy.Dispose();
     }
 
+    [Theory]
+    [InlineData(LossAggregation.Dapo)]
+    [InlineData(LossAggregation.Grpo)]
+    [InlineData(LossAggregation.DrGrpo)]
+    public void A_step_cut_into_micro_batches_is_the_one_pass_step(LossAggregation aggregation)
+    {
+        // Two identical policies and references, one step each on the same two groups (completions of 2, 5, 3 and 8
+        // tokens; behaviour log-probs moved off the policy's own so that ratios differ from 1 and some clip, and a
+        // reference of another seed so the KL term counts): one trainer lays the batch out in one pass, the other
+        // gives every row its own micro-batch. The loss, its statistics and every gradient must agree to float
+        // rounding.
+        using var scope = NewDisposeScope();
+        int[] three = [.. ByteTokenizer.Instance.Encode("44"), ByteTokenizer.Eos];
+        int[] eight = [.. ByteTokenizer.Instance.Encode("it is 4"), ByteTokenizer.Eos];
+        var steps = new[] { 10_000_000, 1 }.Select(budget =>
+        {
+            var policy = TinyPolicy.Create(seed: 3);
+            var reference = TinyPolicy.Create(seed: 5);
+            var options = new GrpoOptions { Beta = 0.04, Aggregation = aggregation, LearningRate = 1e-3, MicroBatchTokens = budget };
+            using var trainer = new GrpoTrainer(policy, reference, options, MaxTokens, temperature: 1f);
+            var groups = new[]
+            {
+                OffPolicyGroup(policy, (Rewarded, 1.0), (Unrewarded, 0.0)),
+                OffPolicyGroup(policy, (three, 0.0), (eight, 1.0)),
+            };
+            var result = trainer.Step(groups);
+            var gradients = TinyPolicy.Parameters(policy).ToDictionary(p => p.Key, p => p.Value.grad!.detach().clone());
+            return (result, gradients);
+        }).ToArray();
+        var (whole, parts) = (steps[0].result, steps[1].result);
+
+        Assert.Equal(whole.Loss, parts.Loss, 1e-6);
+        Assert.Equal(18, parts.CompletionTokens);
+        Assert.Equal(whole.CompletionTokens, parts.CompletionTokens);
+        Assert.Equal(whole.Kl!.Value, parts.Kl!.Value, 1e-6);
+        Assert.True(whole.Kl.Value > 0);
+        Assert.Equal(whole.ClipFraction, parts.ClipFraction, 1e-9);
+        Assert.True(whole.ClipFraction > 0, "no token was clipped: the ratios are too close to 1 to test the statistics");
+        Assert.Equal(whole.LossStats!.MeanRatio, parts.LossStats!.MeanRatio, 1e-6);
+        Assert.Equal(whole.LossStats.MaxAbsLogRatio, parts.LossStats.MaxAbsLogRatio, 1e-5);
+        Assert.Equal(whole.Entropy!.Value, parts.Entropy!.Value, 1e-5);
+        Assert.Equal(whole.GradNorm, parts.GradNorm, 1e-5);
+        foreach (var (name, gradient) in steps[0].gradients)
+            Assert.True(gradient.allclose(steps[1].gradients[name], rtol: 1e-4, atol: 1e-7), name);
+    }
+
     static GrpoTrainer Trainer(CausalLm policy) =>
         new(policy, reference: null, new GrpoOptions { Beta = 0, Aggregation = LossAggregation.Dapo, LearningRate = 1e-3 }, MaxTokens, temperature: 1f);
 
     /// <summary>A group whose behaviour log-probs are the policy's own, computed on the layout the trainer builds for
     /// it (the same rows in the same order, so the same padding and the same arithmetic).</summary>
-    static RolloutGroupScored OnPolicyGroup(CausalLm policy, params (int[] Tokens, double Reward)[] samples)
+    static RolloutGroupScored OnPolicyGroup(CausalLm policy, params (int[] Tokens, double Reward)[] samples) => BehaviourGroup(policy, 0f, samples);
+
+    /// <summary>As <see cref="OnPolicyGroup"/>, with the behaviour log-probs moved by −0.3, 0 and +0.3 in turn: ratios of
+    /// e^0.3 ≈ 1.35 (clipped above when the advantage is positive) and e^−0.3 ≈ 0.74 (clipped below when negative).</summary>
+    static RolloutGroupScored OffPolicyGroup(CausalLm policy, params (int[] Tokens, double Reward)[] samples) => BehaviourGroup(policy, 0.3f, samples);
+
+    static RolloutGroupScored BehaviourGroup(CausalLm policy, float shift, (int[] Tokens, double Reward)[] samples)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -133,7 +185,7 @@ public sealed class GrpoTrainerTests
         using var layout = TokenLayout.Build(completions.Select(_ => PromptTokens.Bytes.ForRenderedPrompt(Prompt)).ToArray(), completions, policy.Config.PadId);
         var logProbs = SequenceLogProbs.Compute(policy, layout);                             // (B, Lc)
         return Group(Prompt, samples.Select((s, i) =>
-            new Sample(i, s.Tokens, logProbs[i].narrow(0, 0, s.Tokens.Length).data<float>().ToArray(), s.Reward)).ToArray());
+            new Sample(i, s.Tokens, logProbs[i].narrow(0, 0, s.Tokens.Length).data<float>().Select((l, j) => l + shift * (j % 3 - 1)).ToArray(), s.Reward)).ToArray());
     }
 
     static Dictionary<string, Tensor> Snapshot(CausalLm policy) =>

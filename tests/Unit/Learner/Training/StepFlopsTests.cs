@@ -16,7 +16,7 @@ public sealed class StepFlopsTests
         int[][] prompts = [[5, 6], [5, 6, 7]];
         int[][] completions = [[8], [8, 9, 1]];
 
-        var (padded, real) = StepFlops.Of(Small, prompts, completions, withReference: true);
+        var (padded, real) = StepFlops.Of(Small, prompts, completions, withReference: true, microBatchTokens: 8192);
 
         // Layout 2 rows × (3 + 3): 12 tokens, 2·6·6 = 72 pairs → 12·2464 + 72·64 = 34,176 per forward.
         Assert.Equal(new StepFlops(34_176, 68_352, 34_176), padded);
@@ -29,7 +29,7 @@ public sealed class StepFlopsTests
     [Fact]
     public void Without_a_reference_the_step_is_the_policy_s_forward_and_backward()
     {
-        var (_, real) = StepFlops.Of(Small, [[5, 6], [5, 6, 7]], [[8], [8, 9, 1]], withReference: false);
+        var (_, real) = StepFlops.Of(Small, [[5, 6], [5, 6, 7]], [[8], [8, 9, 1]], withReference: false, microBatchTokens: 8192);
         Assert.Equal(0, real.Reference);
         Assert.Equal(3 * 23_904, real.Total);
     }
@@ -37,7 +37,7 @@ public sealed class StepFlopsTests
     [Fact]
     public void Empty_completions_still_take_the_layout_s_one_completion_column()
     {
-        var (padded, real) = StepFlops.Of(Small, [[5, 6]], [[]], withReference: false);
+        var (padded, real) = StepFlops.Of(Small, [[5, 6]], [[]], withReference: false, microBatchTokens: 8192);
         Assert.Equal(3 * 2464 + 9 * 64, padded.PolicyForward);   // 1 × (2 + 1): 3 tokens, 9 pairs
         Assert.Equal(2 * 2464 + 3 * 64, real.PolicyForward);     // 2 tokens, 3 pairs
     }
