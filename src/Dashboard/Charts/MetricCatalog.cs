@@ -1,7 +1,7 @@
 namespace Pipeline.Dashboard.Charts;
 
 /// <summary>The order and titles in which a run's metrics are charted: the curves RL users read first (reward,
-/// accuracy, format, held-out accuracy, KL, entropy, clipping, lengths, throughput, step-time breakdown), then any
+/// accuracy, format, held-out accuracy, length and self-verification, KL, entropy, clipping, lengths, throughput, step-time breakdown), then any
 /// other stored metric by name.</summary>
 public static class MetricCatalog
 {
@@ -13,6 +13,8 @@ public static class MetricCatalog
         ("format", "format rate (training samples)"),
         ("eval/accuracy", "held-out accuracy (by version)"),
         ("eval/format_rate", "held-out format rate (by version)"),
+        ("eval/mean_completion_tokens", "held-out completion length, greedy (by version)"),
+        ("eval/self_verification_rate", "held-out self-verification, Countdown (by version)"),
         ("frac_reward_zero_std", "groups with zero reward std"),
         ("kl", "KL to reference"),
         ("entropy", "entropy (nats/token)"),

@@ -34,4 +34,12 @@ public sealed class SvgChartTests
     {
         Assert.Equal(["reward", "accuracy", "kl", "a_custom", "z_custom"], MetricCatalog.Order(["z_custom", "kl", "a_custom", "accuracy", "reward"]));
     }
+
+    [Fact]
+    public void Countdown_s_held_out_length_and_self_verification_follow_held_out_accuracy()
+    {
+        Assert.Equal(["eval/accuracy", "eval/mean_completion_tokens", "eval/self_verification_rate", "kl"],
+            MetricCatalog.Order(["kl", "eval/self_verification_rate", "eval/accuracy", "eval/mean_completion_tokens"]));
+        Assert.Equal("held-out self-verification, Countdown (by version)", MetricCatalog.Title("eval/self_verification_rate"));
+    }
 }
