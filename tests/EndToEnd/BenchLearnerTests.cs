@@ -26,6 +26,12 @@ public sealed class BenchLearnerTests
         var flops = root.GetProperty("flops");
         Assert.True(flops.GetProperty("padded_total").GetDouble() >= flops.GetProperty("total").GetDouble());
         Assert.Equal(2 * flops.GetProperty("policy_forward").GetDouble(), flops.GetProperty("policy_backward").GetDouble(), 1e-6);
+        var batch = root.GetProperty("batch");
+        long real = batch.GetProperty("prompt_tokens").GetInt64() + batch.GetProperty("completion_tokens").GetInt64();
+        long laidOut = batch.GetProperty("padded_tokens").GetInt64();
+        Assert.InRange(laidOut, real, (long)batch.GetProperty("sequences").GetInt32() * batch.GetProperty("padded_length").GetInt32());
+        Assert.InRange(batch.GetProperty("micro_batches").GetInt32(), 1, batch.GetProperty("sequences").GetInt32());
+        Assert.InRange(batch.GetProperty("largest_micro_batch_tokens").GetInt64(), 1, laidOut);
 
         var bf16 = root.GetProperty("bf16");
         bool hasBf16 = machine.GetProperty("flags").EnumerateArray().Any(f => f.GetString() is "avx512_bf16" or "amx_bf16");

@@ -7,6 +7,7 @@ using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 using Pipeline.Policy.Fp8;
 using Pipeline.Policy.Model;
+using Pipeline.Policy.Training;
 using Pipeline.Tasks;
 using static TorchSharp.torch;
 
@@ -56,11 +57,11 @@ public static class LearnerBenchmark
             rows = TrainingBatch.Build(groups, settings.Grpo, plan.MaxTokens, policy.Prompts);
         }
         var (padded, real) = StepFlops.Of(config, rows.Prompts, rows.Completions, withReference, settings.Grpo.MicroBatchTokens);
-        var shape = Shape(plan, rows);
-        log($"batch: {shape.Sequences} sequences, {shape.PromptTokens + shape.CompletionTokens} real tokens in a {shape.Sequences}×{shape.PaddedLength} layout; " +
+        var shape = Shape(plan, rows, settings.Grpo.MicroBatchTokens);
+        log($"batch: {shape.Sequences} sequences, {shape.PromptTokens + shape.CompletionTokens} real tokens in {shape.MicroBatches} micro-batch(es), {shape.PaddedTokens} positions; " +
             $"{real.Total / 1e9:F1} GFLOP per step ({padded.Total / 1e9:F1} with padding)");
 
-        var shapes = GemmProbe.ModelShapes(config, (int)shape.PaddedTokens, "step").Append(GemmProbe.Square(plan.SquareSide)).ToArray();
+        var shapes = GemmProbe.ModelShapes(config, (int)shape.LargestMicroBatchTokens, "step").Append(GemmProbe.Square(plan.SquareSide)).ToArray();
         log($"GEMM peak: {shapes.Length} shapes in FP32{(machine.HasBf16 ? " and BF16" : "")}");
         var fp32Peak = GemmProbe.Measure(shapes, float32, plan.GemmSeconds, cancellation);
         var bf16Peak = machine.HasBf16 ? GemmProbe.Measure(shapes, bfloat16, plan.GemmSeconds, cancellation) : null;
@@ -114,12 +115,15 @@ public static class LearnerBenchmark
         ? step
         : throw new InvalidOperationException("the benchmark's batch produced no update (dynamic sampling dropped every group)");
 
-    static LearnerBenchmarkShape Shape(LearnerBenchmarkPlan plan, TrainingBatch rows)
+    /// <summary>The batch as the step lays it out: cut by <see cref="MicroBatches.Plan"/> at <c>Grpo:MicroBatchTokens</c>,
+    /// each micro-batch padded to its own longest prompt and completion.</summary>
+    static LearnerBenchmarkShape Shape(LearnerBenchmarkPlan plan, TrainingBatch rows, int microBatchTokens)
     {
         long promptTokens = rows.Prompts.Sum(p => (long)p.Length), completionTokens = rows.Completions.Sum(c => (long)c.Length);
-        int length = rows.Prompts.Max(p => p.Length) + Math.Max(1, rows.Completions.Max(c => c.Length));
-        long paddedTokens = (long)rows.Prompts.Count * length;
-        return new LearnerBenchmarkShape(plan.Prompts, plan.GroupSize, rows.Prompts.Count, promptTokens, completionTokens, length, paddedTokens,
-            1 - (double)(promptTokens + completionTokens) / paddedTokens);
+        var chunks = MicroBatches.Plan(rows.Prompts.Select(p => p.Length).ToArray(), rows.Completions.Select(c => c.Length).ToArray(), microBatchTokens);
+        var layouts = chunks.Select(chunk => (Rows: chunk.Length, Length: chunk.Max(r => rows.Prompts[r].Length) + Math.Max(1, chunk.Max(r => rows.Completions[r].Length)))).ToArray();
+        long paddedTokens = layouts.Sum(l => (long)l.Rows * l.Length);
+        return new LearnerBenchmarkShape(plan.Prompts, plan.GroupSize, rows.Prompts.Count, promptTokens, completionTokens, layouts.Max(l => l.Length), paddedTokens,
+            1 - (double)(promptTokens + completionTokens) / paddedTokens, chunks.Count, layouts.Max(l => (long)l.Rows * l.Length));
     }
 }

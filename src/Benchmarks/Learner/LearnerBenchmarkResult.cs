@@ -48,9 +48,13 @@ public sealed record LearnerBreakdown(double PolicyForward, double PolicyBackwar
 
 public sealed record LearnerBenchmarkModel(int Layers, int Hidden, int Heads, int KeyValueHeads, int Intermediate, int Vocab, long Params, long MatmulParams);
 
-/// <summary>The batch: rows (prompts × group size), real prompt and completion tokens, and the padded layout.</summary>
+/// <summary>The batch: rows (prompts × group size), real prompt and completion tokens, and the padded layout the step
+/// computes — <see cref="MicroBatches"/> micro-batches of at most <c>Grpo:MicroBatchTokens</c> positions each (one row
+/// may exceed it alone), each padded to its own longest prompt and completion: <see cref="PaddedLength"/> the longest
+/// micro-batch's row length, <see cref="PaddedTokens"/> their positions summed, <see cref="LargestMicroBatchTokens"/>
+/// the largest one's (the GEMMs' M).</summary>
 public sealed record LearnerBenchmarkShape(int Prompts, int GroupSize, int Sequences, long PromptTokens, long CompletionTokens,
-    int PaddedLength, long PaddedTokens, double PaddingFraction);
+    int PaddedLength, long PaddedTokens, double PaddingFraction, int MicroBatches, long LargestMicroBatchTokens);
 
 /// <summary>Model FLOPs of one step, with and without padding (see <see cref="Pipeline.Policy.Model.ModelFlops"/>).</summary>
 public sealed record LearnerFlops(double PolicyForward, double PolicyBackward, double Reference, double Total,

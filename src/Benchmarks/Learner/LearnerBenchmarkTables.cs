@@ -19,7 +19,7 @@ public static class LearnerBenchmarkTables
         var steps = new Table().Border(TableBorder.Rounded)
             .Title($"[bold]GRPO learner step: {b.Prompts}×{b.GroupSize} sequences, {result.Model.Params:N0} parameters[/]")
             .Caption(Markup.Escape(
-                $"{b.PromptTokens + b.CompletionTokens:N0} real tokens in a {b.Sequences}×{b.PaddedLength} layout ({b.PaddingFraction:P0} padding); " +
+                $"{b.PromptTokens + b.CompletionTokens:N0} real tokens in {b.MicroBatches} micro-batch(es), {b.PaddedTokens:N0} positions laid out ({b.PaddingFraction:P0} padding); " +
                 $"model FLOPs per step {f.Total / 1e9:F2} G without padding (policy fwd {f.PolicyForward / 1e9:F2}, bwd {f.PolicyBackward / 1e9:F2}, " +
                 $"reference {f.Reference / 1e9:F2}), {f.PaddedTotal / 1e9:F2} G as computed. MFU = GFLOP/s without padding ÷ the FP32 GEMM peak " +
                 $"{result.GemmPeakGflops:F1} GFLOP/s measured above (FP8's GEMMs run in FP32 on dequantised operands here); BF16's MFU is " +
