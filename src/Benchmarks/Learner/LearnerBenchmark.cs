@@ -120,8 +120,9 @@ public static class LearnerBenchmark
     static LearnerBenchmarkShape Shape(LearnerBenchmarkPlan plan, TrainingBatch rows, int microBatchTokens)
     {
         long promptTokens = rows.Prompts.Sum(p => (long)p.Length), completionTokens = rows.Completions.Sum(c => (long)c.Length);
-        var chunks = MicroBatches.Plan(rows.Prompts.Select(p => p.Length).ToArray(), rows.Completions.Select(c => c.Length).ToArray(), microBatchTokens);
-        var layouts = chunks.Select(chunk => (Rows: chunk.Length, Length: chunk.Max(r => rows.Prompts[r].Length) + Math.Max(1, chunk.Max(r => rows.Completions[r].Length)))).ToArray();
+        int[] promptLengths = rows.Prompts.Select(p => p.Length).ToArray(), completionLengths = rows.Completions.Select(c => c.Length).ToArray();
+        var chunks = MicroBatches.Plan(promptLengths, completionLengths, microBatchTokens);
+        var layouts = chunks.Select(chunk => (Rows: chunk.Length, Length: MicroBatches.Length(chunk, promptLengths, completionLengths))).ToArray();
         long paddedTokens = layouts.Sum(l => (long)l.Rows * l.Length);
         return new LearnerBenchmarkShape(plan.Prompts, plan.GroupSize, rows.Prompts.Count, promptTokens, completionTokens, layouts.Max(l => l.Length), paddedTokens,
             1 - (double)(promptTokens + completionTokens) / paddedTokens, chunks.Count, layouts.Max(l => (long)l.Rows * l.Length));

@@ -24,8 +24,9 @@ public sealed record StepFlops(double PolicyForward, double PolicyBackward, doub
         bool withReference, int microBatchTokens)
     {
         if (prompts.Count != completions.Count || prompts.Count == 0) throw new ArgumentException("one completion per prompt, at least one row");
-        var chunks = MicroBatches.Plan(prompts.Select(p => p.Length).ToArray(), completions.Select(c => c.Length).ToArray(), microBatchTokens);
-        var padded = chunks.Select(rows => ModelFlops.Padded(rows.Length, rows.Max(r => prompts[r].Length) + Math.Max(1, rows.Max(r => completions[r].Length))))
+        int[] promptLengths = prompts.Select(p => p.Length).ToArray(), completionLengths = completions.Select(c => c.Length).ToArray();
+        var padded = MicroBatches.Plan(promptLengths, completionLengths, microBatchTokens)
+            .Select(rows => ModelFlops.Padded(rows.Length, MicroBatches.Length(rows, promptLengths, completionLengths)))
             .Aggregate((a, b) => new AttentionWork(a.Tokens + b.Tokens, a.Pairs + b.Pairs));
         var real = ModelFlops.Causal(prompts.Select((p, r) => p.Length + completions[r].Length));
         return (Of(config, padded, withReference), Of(config, real, withReference));

@@ -30,6 +30,11 @@ public static class MicroBatches
         return chunks;
     }
 
+    /// <summary>The row length of <paramref name="rows"/> laid out together: the longest prompt plus the longest
+    /// completion, at least one completion column (as <see cref="Model.TokenLayout"/> lays them out).</summary>
+    public static int Length(IReadOnlyList<int> rows, IReadOnlyList<int> promptLengths, IReadOnlyList<int> completionLengths) =>
+        rows.Max(r => promptLengths[r]) + Math.Max(1, rows.Max(r => completionLengths[r]));
+
     static long Padded(List<int> rows, IReadOnlyList<int> promptLengths, IReadOnlyList<int> completionLengths) =>
-        (long)rows.Count * (rows.Max(r => promptLengths[r]) + Math.Max(1, rows.Max(r => completionLengths[r])));
+        (long)rows.Count * Length(rows, promptLengths, completionLengths);
 }

@@ -34,4 +34,12 @@ public sealed class MicroBatchesTests
         Assert.All(chunks.Where(c => c.Length > 1), c =>
             Assert.True(c.Length * (c.Max(r => prompts[r]) + Math.Max(1, c.Max(r => completions[r]))) <= 4096));
     }
+
+    [Fact]
+    public void A_chunk_s_row_length_is_its_longest_prompt_plus_its_longest_completion_and_at_least_one_column()
+    {
+        // rows 0 and 2: prompts 3 and 5, completions 7 and 0 → 5 + 7; row 2 alone: 5 + max(1, 0)
+        Assert.Equal(12, MicroBatches.Length([0, 2], [3, 9, 5], [7, 1, 0]));
+        Assert.Equal(6, MicroBatches.Length([2], [3, 9, 5], [7, 1, 0]));
+    }
 }
