@@ -6,7 +6,8 @@ namespace Pipeline.Policy.Model;
 /// <summary>Causal self-attention with rotary positions, grouped-query attention (Ainslie et al. 2023: each key/value
 /// head serves <c>heads / kvHeads</c> query heads; the cache holds only the key/value heads) and an optional KV cache.
 /// Qwen2's q/k/v biases and Llama's <c>attention_bias</c> come from the config. Attention is libtorch's fused
-/// scaled-dot-product kernel, whose softmax accumulates in FP32 whatever the compute dtype.</summary>
+/// scaled-dot-product kernel, whose softmax accumulates in FP32 whatever the compute dtype; with a cache it runs in the
+/// cache's dtype (<see cref="CausalLm.CacheDtype"/>), FP32 on the CPU.</summary>
 public sealed class Attention : nn.Module
 {
     readonly nn.Module<Tensor, Tensor> q_proj, k_proj, v_proj, o_proj;
@@ -34,7 +35,11 @@ public sealed class Attention : nn.Module
         var v = v_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);  // (B, Hkv, T, D)
         q = RotaryTables.Apply(q, cos, sin);
         k = RotaryTables.Apply(k, cos, sin);
-        if (cache is not null) (k, v) = cache.Append(layer, k, v);                 // (B, Hkv, S, D)
+        if (cache is not null)
+        {
+            (k, v) = cache.Append(layer, k, v);                                     // (B, Hkv, S, D), the cache's dtype
+            q = q.to(k.dtype);
+        }
         if (_kvHeads != _heads)
         {
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                     // (B, H, S, D)
@@ -43,7 +48,7 @@ public sealed class Attention : nn.Module
         // libtorch's fused kernel (flash attention on the CPU): softmax(q·kᵀ/√D + mask)·v in tiles with FP32
         // accumulation, never laying out the (B, H, T, S) scores — at long traces that tensor's memory traffic, not
         // the GEMMs, was the step's cost.
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, mask.to(q.dtype)); // (B, H, T, D)
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, mask.to(q.dtype)).to(x.dtype); // (B, H, T, D)
         return o_proj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));  // (B, T, C)
     }
 }

@@ -75,8 +75,15 @@ public sealed class CausalLm : nn.Module
         return this;
     }
 
+    /// <summary>The dtype of the KV cache, in which cached attention runs: the compute dtype on a GPU, FP32 on the CPU.
+    /// libtorch's CPU attention kernel is 2–3× slower in BF16 than in FP32 at a decode step's shape (one query over the
+    /// cached keys: 0.91 against 0.35 ms per layer at 128 rows × 50 keys of the demo's model), and it was most of a BF16
+    /// decode step. BF16 keys and values are exact in FP32, and the learner, whose activations are FP32, attends in
+    /// FP32 too.</summary>
+    public ScalarType CacheDtype => Device.type == DeviceType.CPU ? ScalarType.Float32 : ComputeDtype;
+
     public KvCache NewCache(long batch, int capacity) =>
-        new(Config.NumHiddenLayers, batch, Config.KeyValueHeads, capacity, Config.HeadDim, ComputeDtype, Device);
+        new(Config.NumHiddenLayers, batch, Config.KeyValueHeads, capacity, Config.HeadDim, CacheDtype, Device);
 
     /// <summary>Whether a state-dict entry may be absent from a weights file: the head when tied to the embeddings.</summary>
     public bool IsTiedCopy(string name) => Config.TieWordEmbeddings && name == "lm_head.weight";

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Model;
 
-/// <summary>Preallocated keys and values of every layer, (B, Hkv, Capacity, HeadDim) each, in the policy's dtype on
+/// <summary>Preallocated keys and values of every layer, (B, Hkv, Capacity, HeadDim) each, in the given dtype on
 /// its device; <see cref="Length"/>
 /// positions are filled. Writing into a fixed buffer instead of concatenating keeps decoding free of
 /// per-step reallocation. Owns its tensors.</summary>

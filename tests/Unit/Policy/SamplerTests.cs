@@ -104,6 +104,40 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void A_bf16_policy_on_the_cpu_attends_over_an_fp32_cache_and_samples_what_its_full_pass_scores()
+    {
+        using var policy = TinyPolicy.RandomStoppingEarly(seed: 3, eosWeight: 0.5f);
+        policy.MoveTo(CPU, bfloat16);
+        Assert.Equal(ScalarType.Float32, policy.CacheDtype);
+        using (var cache = policy.NewCache(2, 8))
+        using (var noGrad = no_grad())
+        {
+            using var scope = NewDisposeScope();
+            var (keys, values) = cache.Append(0, zeros(2, policy.Config.KeyValueHeads, 1, policy.Config.HeadDim, bfloat16),
+                zeros(2, policy.Config.KeyValueHeads, 1, policy.Config.HeadDim, bfloat16));
+            Assert.Equal(ScalarType.Float32, keys.dtype);
+            Assert.Equal(ScalarType.Float32, values.dtype);
+        }
+
+        var samples = Flatten(new Sampler(policy).Sample(Prompts, 3, new SamplingParameters(1f, 1f, 12), TinyPolicy.Seeds(11)));
+        var prompts = Prompts.SelectMany(p => Enumerable.Repeat(p, 3)).ToArray();
+        using var noGrad2 = no_grad();
+        using var scope2 = NewDisposeScope();
+        using var layout = TokenLayout.Build(prompts, samples.Select(s => s.Tokens).ToArray(), policy.Config.PadId);
+        var recomputed = SequenceLogProbs.Compute(policy, layout, 1f).to(float32).data<float>().ToArray();
+        for (int r = 0; r < samples.Count; r++)
+        {
+            for (int i = 0; i < samples[r].Tokens.Length; i++)
+            {
+                // The full pass attends in BF16, the sampler in FP32: they agree to BF16's precision.
+                float full = recomputed[r * layout.CompletionLength + i];
+                Assert.True(Math.Abs(full - samples[r].LogProbs[i]) <= 0.05f + 0.02f * Math.Abs(full),
+                    $"row {r}, token {i}: sampler {samples[r].LogProbs[i]}, full pass {full}");
+            }
+        }
+    }
+
+    [Fact]
     public void Greedy_decoding_picks_the_argmax_of_a_direct_forward_pass()
     {
         using var policy = TinyPolicy.Create(seed: 4);
