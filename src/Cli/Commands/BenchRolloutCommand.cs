@@ -55,7 +55,7 @@ public static class BenchRolloutCommand
                     result = result with
                     {
                         Bf16 = await Task.Run(() => RolloutPrecisionComparison.Run(directory, task, plan.Sequences.Max(), plan.GroupSize,
-                            new SamplingParameters(settings.Run.Temperature, settings.Run.TopP, plan.MaxTokens), settings.Run.Seed, Log), context.Cancellation),
+                            new SamplingParameters(settings.Run.Temperature, settings.Run.TopP, plan.MaxTokens), settings.Run.Seed, Log, plan.KvRepeats), context.Cancellation),
                     };
             }
             finally

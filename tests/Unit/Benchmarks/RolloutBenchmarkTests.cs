@@ -16,6 +16,25 @@ public sealed class RolloutBenchmarkTests
     }
 
     [Fact]
+    public void Repeated_timings_keep_the_fastest_call_and_the_last_value()
+    {
+        int calls = 0;
+        int[] sleeps = [60, 1, 60];
+        var (value, seconds) = RolloutBenchmark.Fastest(3, () =>
+        {
+            Thread.Sleep(sleeps[calls]);
+            return ++calls;
+        });
+        Assert.Equal(3, calls);
+        Assert.Equal(3, value);
+        Assert.InRange(seconds, 0.001, 0.05);
+
+        calls = 0;
+        RolloutBenchmark.Fastest(0, () => ++calls);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
     public void The_no_cache_sampler_draws_what_the_kv_cache_sampler_draws_from_the_same_seeds()
     {
         using var policy = TinyPolicy.Create(seed: 3);
