@@ -1,4 +1,5 @@
 using Pipeline.Policy.Fp8;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Policy.Model;
@@ -6,8 +7,8 @@ namespace Pipeline.Policy.Model;
 /// <summary>Causal self-attention with rotary positions, grouped-query attention (Ainslie et al. 2023: each key/value
 /// head serves <c>heads / kvHeads</c> query heads; the cache holds only the key/value heads) and an optional KV cache.
 /// Qwen2's q/k/v biases and Llama's <c>attention_bias</c> come from the config. Attention is libtorch's fused
-/// scaled-dot-product kernel, whose softmax accumulates in FP32 whatever the compute dtype; with a cache it runs in the
-/// cache's dtype (<see cref="CausalLm.CacheDtype"/>), FP32 on the CPU.</summary>
+/// scaled-dot-product kernel, whose softmax accumulates in FP32 whatever the compute dtype; it runs in the dtype of
+/// <see cref="DtypeFor"/>, FP32 on the CPU.</summary>
 public sealed class Attention : nn.Module
 {
     readonly nn.Module<Tensor, Tensor> q_proj, k_proj, v_proj, o_proj;
@@ -25,6 +26,14 @@ public sealed class Attention : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The dtype attention runs in, and the KV cache holds: the compute dtype on a GPU, FP32 on the CPU.
+    /// libtorch's CPU kernel is 2–3× slower in BF16 than in FP32 at a decode step's shape (one query over the cached keys:
+    /// 0.91 against 0.35 ms a layer at 128 rows × 50 keys of the demo's model), where it was most of a BF16 decode step;
+    /// BF16 keys and values are exact in FP32, and the learner, whose activations are FP32, attends in FP32 too. Uncached
+    /// passes (the reference's log-probs) attend in FP32 as well, so that sampling with and without a cache computes
+    /// the same thing.</summary>
+    public static ScalarType DtypeFor(Device device, ScalarType compute) => device.type == DeviceType.CPU ? ScalarType.Float32 : compute;
+
     /// <param name="x">(B, T, C)</param>
     /// <param name="mask">additive, (B, 1, T, S) where S counts cached plus new positions</param>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache, int layer)
@@ -33,13 +42,11 @@ public sealed class Attention : nn.Module
         var q = q_proj.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);    // (B, H, T, D)
         var k = k_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);  // (B, Hkv, T, D)
         var v = v_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);  // (B, Hkv, T, D)
-        q = RotaryTables.Apply(q, cos, sin);
-        k = RotaryTables.Apply(k, cos, sin);
-        if (cache is not null)
-        {
-            (k, v) = cache.Append(layer, k, v);                                     // (B, Hkv, S, D), the cache's dtype
-            q = q.to(k.dtype);
-        }
+        var dtype = DtypeFor(x.device, x.dtype);
+        q = RotaryTables.Apply(q, cos, sin).to(dtype);
+        k = RotaryTables.Apply(k, cos, sin).to(dtype);
+        v = v.to(dtype);
+        if (cache is not null) (k, v) = cache.Append(layer, k, v);                 // (B, Hkv, S, D)
         if (_kvHeads != _heads)
         {
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);                     // (B, H, S, D)

@@ -75,12 +75,9 @@ public sealed class CausalLm : nn.Module
         return this;
     }
 
-    /// <summary>The dtype of the KV cache, in which cached attention runs: the compute dtype on a GPU, FP32 on the CPU.
-    /// libtorch's CPU attention kernel is 2–3× slower in BF16 than in FP32 at a decode step's shape (one query over the
-    /// cached keys: 0.91 against 0.35 ms per layer at 128 rows × 50 keys of the demo's model), and it was most of a BF16
-    /// decode step. BF16 keys and values are exact in FP32, and the learner, whose activations are FP32, attends in
-    /// FP32 too.</summary>
-    public ScalarType CacheDtype => Device.type == DeviceType.CPU ? ScalarType.Float32 : ComputeDtype;
+    /// <summary>The dtype of the KV cache: the one attention runs in (<see cref="Attention.DtypeFor"/>), FP32 on the
+    /// CPU.</summary>
+    public ScalarType CacheDtype => Attention.DtypeFor(Device, ComputeDtype);
 
     public KvCache NewCache(long batch, int capacity) =>
         new(Config.NumHiddenLayers, batch, Config.KeyValueHeads, capacity, Config.HeadDim, CacheDtype, Device);
