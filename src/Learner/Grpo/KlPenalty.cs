@@ -19,7 +19,7 @@ public static class KlPenalty
         var kl = estimator switch
         {
             KlEstimator.K1 => -logRatio,
-            KlEstimator.K2 => logRatio * logRatio * Scalars.Of(0.5), // not square(): a pow(2) with a temporary Scalar (RmsNorm)
+            KlEstimator.K2 => logRatio.Squared() * Scalars.Of(0.5),
             KlEstimator.K3 => logRatio.exp() - logRatio - Scalars.Of(1.0),
             _ => throw new ArgumentOutOfRangeException(nameof(estimator), estimator, "Unknown KL estimator."),
         };

@@ -22,9 +22,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to(float32);
-        // x·x, not square(): TorchSharp's square() is pow(2) with a temporary Scalar the GC may free while libtorch reads
-        // it (a demo run failed so in a reference pass, "INTERNAL ASSERT FAILED at c10/core/Scalar.h", pow_Tensor_Scalar).
-        var normalised = x32 * rsqrt((x32 * x32).mean([-1], keepdim: true).Plus(Scalars.Of(_eps)));
+        var normalised = x32 * rsqrt(x32.Squared().mean([-1], keepdim: true).Plus(Scalars.Of(_eps)));
         return (weight * normalised.to(x.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -44,4 +44,14 @@ public sealed class ThreadsAndScalarsTests
         Assert.Same(eps, Scalars.Of(1e-5));
         Assert.Equal(1e-5f, y.data<float>()[0], 1e-9f);
     }
+
+    [Fact]
+    public void Squared_is_x_times_x_with_gradient_two_x()
+    {
+        using var x = tensor(new float[] { -3f, 0.5f, 2f }, requires_grad: true);
+        using var squared = x.Squared();
+        Assert.Equal(new float[] { 9f, 0.25f, 4f }, squared.data<float>().ToArray());
+        squared.sum().backward();
+        Assert.Equal(new float[] { -6f, 1f, 4f }, x.grad!.data<float>().ToArray());
+    }
 }
