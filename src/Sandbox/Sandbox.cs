@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 
@@ -26,6 +27,7 @@ public sealed class Sandbox : IDisposable
     readonly SemaphoreSlim _gate;
     readonly SandboxSpawner _spawner = new();
     readonly string? _seccompFilter;
+    readonly ConcurrentStack<(string Key, SandboxSession Session)> _idle = new();
     int _disposed;
 
     internal Sandbox(SandboxOptions options)
@@ -38,7 +40,8 @@ public sealed class Sandbox : IDisposable
         if (_options.UseCgroups)
         {
             var memoryBytes = (long)(_options.MemoryMb + _options.TmpfsMb) * 1024 * 1024;
-            _cgroups = SandboxCgroups.TryCreate(_options.MaxParallelRuns, memoryBytes, _options.MaxProcesses, out cgroupNote);
+            // Twice the runs: an idle session (RunInSessionAsync) keeps its slot while another run uses one.
+            _cgroups = SandboxCgroups.TryCreate(2 * _options.MaxParallelRuns, memoryBytes, _options.MaxProcesses, out cgroupNote);
         }
         else
         {
@@ -152,6 +155,124 @@ public sealed class Sandbox : IDisposable
             stdin, cancellationToken);
     }
 
+    /// <summary>Runs one request through a long-lived session of a trusted runner (<see cref="SandboxSession"/>:
+    /// <c>python3 -I -S -B runnerArguments…</c> as the sandbox's pid 1, which forks a judge per request) instead of a
+    /// sandbox of its own: an idle session started with the same arguments is reused, or one is started. The limits are
+    /// a batch's (<see cref="RunBatchAsync"/>) for <paramref name="programs"/> programs; a session that breaks one,
+    /// dies or breaks its protocol is killed and never reused, nor is one whose pid 1 has used half its CPU seconds
+    /// (the rlimit covers the session's whole life). At most <see cref="SandboxOptions.MaxParallelRuns"/> runs and
+    /// sessions are busy at once; idle sessions wait for the next request until the sandbox is disposed.</summary>
+    public async Task<SandboxSessionResult> RunInSessionAsync(
+        IReadOnlyList<string> runnerArguments, ReadOnlyMemory<byte> request, int programs,
+        CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(programs, 1);
+        var key = string.Join('\0', runnerArguments);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            SandboxSession? session = null;
+            while (session is null && _idle.TryPop(out var idle))
+            {
+                if (idle.Key == key && idle.Session.Alive)
+                {
+                    session = idle.Session;
+                }
+                else
+                {
+                    await RetireAsync(idle.Session);
+                }
+            }
+            if (session is null)
+            {
+                var (started, why) = await StartSessionAsync(runnerArguments, cancellationToken);
+                if (started is null)
+                {
+                    return new SandboxSessionResult(Failed(why, TimeSpan.Zero), null, 0);
+                }
+                session = started;
+            }
+            var wall = TimeSpan.FromSeconds(_options.WallSeconds * programs + 1 + 0.1 * programs);
+            var reportLine = (_options.MaxOutputBytes + 2L) / 3 * 4 + ReportLineBytes;
+            SandboxSessionResult result;
+            try
+            {
+                result = await session.ExchangeAsync(
+                    request, wall, (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes), cancellationToken);
+            }
+            catch
+            {
+                await RetireAsync(session);
+                throw;
+            }
+            if (session.Alive && session.PidOneCpuSeconds < _options.CpuSeconds / 2.0 && Volatile.Read(ref _disposed) == 0)
+            {
+                _idle.Push((key, session));
+            }
+            else
+            {
+                await RetireAsync(session);
+            }
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    async Task<(SandboxSession? Session, string Why)> StartSessionAsync(
+        IReadOnlyList<string> runnerArguments, CancellationToken cancellationToken)
+    {
+        if (_tools is null)
+        {
+            return (null, _toolsError);
+        }
+        var slot = _cgroups?.Rent();
+        var argv = SandboxCommand.Build(
+            _options, _tools, slot, _dropPrivileges, _seccompFilter, runnerArguments, runnerAsPidOne: true);
+        var process = new Process { StartInfo = StartInfo(argv) };
+        try
+        {
+            var (session, why) = await SandboxSession.StartAsync(
+                process, _spawner.StartAsync, slot, OomControlPath, TimeSpan.FromSeconds(10 + _options.WallSeconds),
+                cancellationToken);
+            if (session is null)
+            {
+                await ReturnSlotAsync(slot);
+            }
+            return (session, why);
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+        {
+            process.Dispose();
+            await ReturnSlotAsync(slot);
+            return (null, $"cannot start the sandbox: {e.Message}");
+        }
+        catch
+        {
+            process.Dispose();
+            await ReturnSlotAsync(slot);
+            throw;
+        }
+    }
+
+    async Task RetireAsync(SandboxSession session)
+    {
+        await session.DisposeAsync();
+        await ReturnSlotAsync(session.Slot);
+    }
+
+    async Task ReturnSlotAsync(SandboxCgroupSlot? slot)
+    {
+        if (slot is not null)
+        {
+            await slot.SweepAsync();
+            _cgroups!.Return(slot);
+        }
+    }
+
     /// <summary>What to start and the host-side limits of the whole run.</summary>
     sealed record Launch(IReadOnlyList<string> Arguments, bool RunnerAsPidOne, TimeSpan Wall, int StdoutLimit);
 
@@ -179,6 +300,10 @@ public sealed class Sandbox : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            while (_idle.TryPop(out var idle))
+            {
+                idle.Session.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             _spawner.Dispose();
             _cgroups?.Dispose();
             if (_seccompFilter is not null)
@@ -199,22 +324,7 @@ public sealed class Sandbox : IDisposable
         }
         var argv = SandboxCommand.Build(
             _options, _tools, slot, _dropPrivileges, _seccompFilter, launch.Arguments, launch.RunnerAsPidOne);
-        var start = new ProcessStartInfo(argv[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in argv.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/bin:/bin";
-        start.Environment["LANG"] = "C.UTF-8";
-
-        using var process = new Process { StartInfo = start };
+        using var process = new Process { StartInfo = StartInfo(argv) };
         try
         {
             await _spawner.StartAsync(process);
@@ -271,6 +381,27 @@ public sealed class Sandbox : IDisposable
         };
     }
 
+    /// <summary>How a sandbox's first process starts: all three standard streams piped, and an environment of PATH
+    /// and LANG alone.</summary>
+    static ProcessStartInfo StartInfo(List<string> argv)
+    {
+        var start = new ProcessStartInfo(argv[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in argv.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/bin:/bin";
+        start.Environment["LANG"] = "C.UTF-8";
+        return start;
+    }
+
     static SandboxResult Failed(string why, TimeSpan elapsed) => new()
     {
         Termination = SandboxTermination.StartFailed,
@@ -285,7 +416,7 @@ public sealed class Sandbox : IDisposable
     /// <summary>Kills the sandbox's pid 1 (the kernel then kills everything in its pid namespace, and bwrap, still
     /// alive, reaps it and exits); kills bwrap itself only if it has not exited half a second later, e.g. when the
     /// namespace did not exist yet. Killing bwrap first would leave its child a zombie of the host's init.</summary>
-    static async Task KillAsync(Process bubblewrap, Task exited)
+    internal static async Task KillAsync(Process bubblewrap, Task exited)
     {
         if (exited.IsCompleted)
         {

@@ -222,7 +222,8 @@ sealed class SandboxCgroupSlot
         return count;
     }
 
-    long OomKills()
+    /// <summary>The memory group's OOM kills so far.</summary>
+    internal long OomKills()
     {
         if (!File.Exists(OomControl))
         {

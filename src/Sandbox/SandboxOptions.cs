@@ -71,10 +71,11 @@ public sealed class SandboxOptions
     /// only on a host whose kernel refuses seccomp filters (the probe then says so), and the isolation line says it.</summary>
     public bool UseSeccomp { get; set; } = true;
 
-    /// <summary>Whether a code completion's stdin tests run all in one sandbox (the default; each test still a
-    /// process of its own with its own limits) or each in a sandbox of its own.</summary>
+    /// <summary>Where a code completion's stdin tests run: in a long-lived sandbox session that judges one completion
+    /// after another (the default), all in one sandbox of the completion's own, or each in a sandbox of its own; in
+    /// every case each test is a process of its own with its own limits.</summary>
     [EnumDataType(typeof(StdinTestsPerSandbox))]
-    public StdinTestsPerSandbox StdinTestsPerSandbox { get; set; } = StdinTestsPerSandbox.All;
+    public StdinTestsPerSandbox StdinTestsPerSandbox { get; set; } = StdinTestsPerSandbox.Session;
 
     internal SandboxOptions Clone() => (SandboxOptions)MemberwiseClone();
 

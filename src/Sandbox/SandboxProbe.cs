@@ -87,7 +87,7 @@ public static class SandboxProbe
             : !report.TmpWritable || report.Cwd != "/tmp" ? "the private working directory /tmp is not usable"
             : report.AddressSpace != (long)options.MemoryMb * 1024 * 1024 ? $"the address-space limit is {report.AddressSpace}, not {options.MemoryMb} MiB"
             : sandbox.Seccomp && report.Seccomp != "2" ? $"the seccomp filter is not in force (Seccomp: {report.Seccomp})"
-            : options.StdinTestsPerSandbox == StdinTestsPerSandbox.All ? await CheckBatchAsync(sandbox, cancellationToken)
+            : options.StdinTestsPerSandbox != StdinTestsPerSandbox.One ? await CheckBatchAsync(sandbox, cancellationToken)
             : null;
         return why is null ? new SandboxProbeResult(true, "ok", sandbox.Isolation) : Fail(why);
     }

@@ -8,6 +8,11 @@ public enum StdinTestsPerSandbox
     /// (<see cref="Sandbox.RunBatchAsync"/>): one sandbox set-up per completion instead of per test.</summary>
     All,
 
+    /// <summary>All of them, in a sandbox that outlives the completion (<see cref="Sandbox.RunInSessionAsync"/>): the same
+    /// runner, started once per parallel slot, judges one completion after another, each in a judge process forked
+    /// from a pid 1 that never holds a completion. No sandbox set-up and no interpreter start per completion.</summary>
+    Session,
+
     /// <summary>Each in a sandbox of its own (<see cref="Sandbox.RunPythonAsync"/>), as before the runner existed.</summary>
     One,
 }

@@ -128,7 +128,8 @@ public sealed class VerifyCommandTests
         foreach (var name in new[]
                  {
                      "rule_scores_per_second_per_core", "sandbox_runs_per_second", "bare_runs_per_second", "sandbox_overhead_ratio",
-                     "sandbox_completions_per_second", "per_test_sandbox_completions_per_second", "sandbox_completions_speedup",
+                     "sandbox_completions_per_second", "per_completion_sandbox_completions_per_second",
+                     "per_test_sandbox_completions_per_second", "sandbox_completions_speedup", "per_completion_sandbox_completions_speedup",
                  })
             Assert.True(json.RootElement.GetProperty(name).GetDouble() > 0, name);
         Assert.InRange(json.RootElement.GetProperty("mean_completion_chars").GetDouble(), 100, 200);

@@ -14,7 +14,7 @@ namespace Pipeline.Cli.Commands;
 
 /// <summary><c>pipeline bench verifier</c>: rule scores per second on one core, sandboxed code runs per second
 /// against bare interpreter starts, and code completions scored per second with their stdin tests in one sandbox
-/// against a sandbox per test, measured in one run on this machine.</summary>
+/// or in a long-lived session against a sandbox per test, measured in one run on this machine.</summary>
 public static class BenchVerifierCommand
 {
     /// <summary>The figures written by <c>--json</c>. The sandbox figures are null where the sandbox cannot be
@@ -31,8 +31,10 @@ public static class BenchVerifierCommand
         int? SandboxRuns,
         int? SandboxParallelism,
         double? SandboxCompletionsPerSecond,
+        double? PerCompletionSandboxCompletionsPerSecond,
         double? PerTestSandboxCompletionsPerSecond,
         double? SandboxCompletionsSpeedup,
+        double? PerCompletionSandboxCompletionsSpeedup,
         int? SandboxCompletions,
         double? StdinTestsPerCompletion,
         string? Isolation,
@@ -45,11 +47,11 @@ public static class BenchVerifierCommand
     {
         var seconds = new Option<double>("--rule-seconds") { Description = "How long to score math completions on one thread.", DefaultValueFactory = _ => 3 };
         var runs = new Option<int>("--runs") { Description = "Sandboxed runs, and as many bare starts, of a trivial program, in four interleaved rounds.", DefaultValueFactory = _ => 400 };
-        var completions = new Option<int>("--completions") { Description = "Code completions scored each way (stdin tests in one sandbox, a sandbox per test), in four interleaved rounds.", DefaultValueFactory = _ => 100 };
+        var completions = new Option<int>("--completions") { Description = "Code completions scored each way (stdin tests in a sandbox session, in one sandbox per completion, a sandbox per test), in four interleaved rounds.", DefaultValueFactory = _ => 100 };
         return PipelineCommand.Create("verifier",
             "Rule scores per second on one core (realistic math completions), sandboxed Python runs per second against bare " +
             "interpreter starts at Sandbox:MaxParallelRuns (the sandbox's overhead), and the built-in code problems' solutions scored " +
-            "per second with each completion's stdin tests in one sandbox against a sandbox per test. Exits 2 when the sandbox cannot be established here.",
+            "per second with each completion's stdin tests in a long-lived sandbox session and in one sandbox of its own, against a sandbox per test. Exits 2 when the sandbox cannot be established here.",
             [seconds, runs, completions], async context =>
         {
             var ruleSeconds = context.Get(seconds);
@@ -71,14 +73,15 @@ public static class BenchVerifierCommand
                     async () => await SandboxBenchmark.RunAsync(await sandboxes.GetAsync(context.Cancellation), sandboxRuns, context.Cancellation))
                 : null;
             CodeScoringBenchmarkResult? scored = availability.Available
-                ? await ProgressDisplay.StatusAsync($"scoring {codeCompletions} code completions with a sandbox per completion and with a sandbox per stdin test",
+                ? await ProgressDisplay.StatusAsync($"scoring {codeCompletions} code completions in sandbox sessions, with a sandbox per completion and with a sandbox per stdin test",
                     async () => await CodeScoringBenchmark.RunAsync(await sandboxes.GetAsync(context.Cancellation), codeCompletions, context.Cancellation))
                 : null;
             var report = new Report(
                 rules.ScoresPerSecondPerCore, rules.Scores, rules.Seconds, rules.MeanCompletionChars, rules.CorrectShare,
                 sandboxed?.SandboxedRunsPerSecond, sandboxed?.BareRunsPerSecond, sandboxed?.OverheadRatio,
                 sandboxed?.Runs, sandboxed?.Parallelism,
-                scored?.OnePerCompletionCompletionsPerSecond, scored?.OnePerTestCompletionsPerSecond, scored?.Speedup,
+                scored?.SessionCompletionsPerSecond, scored?.OnePerCompletionCompletionsPerSecond,
+                scored?.OnePerTestCompletionsPerSecond, scored?.SessionSpeedup, scored?.Speedup,
                 scored?.Completions, scored?.StdinTestsPerCompletion,
                 sandboxed?.Isolation, sandboxed?.PythonCommand,
                 availability.Available ? null : availability.Detail, Environment.ProcessorCount, MachineDescription.Current());
@@ -96,9 +99,11 @@ public static class BenchVerifierCommand
             if (scored is not null)
             {
                 var what = $"{scored.Completions} reference solutions of the built-in code problems ({scored.StdinTestsPerCompletion:F1} stdin tests each on average), {scored.Parallelism} at once";
+                table.AddRow("code completions, sandbox sessions", $"{scored.SessionCompletionsPerSecond:F1}", Markup.Escape(what));
                 table.AddRow("code completions, a sandbox per completion", $"{scored.OnePerCompletionCompletionsPerSecond:F1}", Markup.Escape(what));
                 table.AddRow("code completions, a sandbox per stdin test", $"{scored.OnePerTestCompletionsPerSecond:F1}", Markup.Escape(what));
-                table.AddRow("stdin tests in one sandbox", $"{scored.Speedup:F2}×", "completions per second, one sandbox per completion ÷ one per stdin test");
+                table.AddRow("sessions", $"{scored.SessionSpeedup:F2}×", "completions per second in sessions ÷ with a sandbox per stdin test");
+                table.AddRow("a sandbox per completion", $"{scored.Speedup:F2}×", "completions per second, one sandbox per completion ÷ one per stdin test");
             }
             context.Out.Write(table);
             if (sandboxed is not null) context.Out.MarkupLineInterpolated($"[grey]isolation: {sandboxed.Isolation}[/]");

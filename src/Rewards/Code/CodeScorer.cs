@@ -35,7 +35,7 @@ public sealed class CodeScorer(Sandbox sandbox, StdinTestsPerSandbox stdinTestsP
 
         var runs = stdinTestsPerSandbox == StdinTestsPerSandbox.One || reference.Tests.Count == 0
             ? reference.Tests.Select(test => RunStdinTestAsync(program, test, cancellationToken)).ToList()
-            : [RunStdinTestsAsync(program, reference.Tests, cancellationToken)];
+            : [RunStdinTestsAsync(program, reference.Tests, stdinTestsPerSandbox == StdinTestsPerSandbox.Session, cancellationToken)];
         if (!string.IsNullOrWhiteSpace(reference.TestCode))
         {
             runs.Add(RunTestCodeAsync(program, reference.TestCode, cancellationToken));
@@ -60,14 +60,19 @@ public sealed class CodeScorer(Sandbox sandbox, StdinTestsPerSandbox stdinTestsP
     }
 
     async Task<IReadOnlyList<CodeTestResult>> RunStdinTestsAsync(
-        string program, IReadOnlyList<CodeTestCase> tests, CancellationToken cancellationToken)
+        string program, IReadOnlyList<CodeTestCase> tests, bool inSession, CancellationToken cancellationToken)
     {
         var nonce = AssertHarness.NewNonce();
         var options = sandbox.Options;
         var request = StdinBatch.Request(
             nonce, program, tests, options.WallSeconds, options.MaxOutputBytes, sandbox.OomControlPath);
-        var run = await sandbox.RunBatchAsync(["-c", StdinBatch.Source], request, tests.Count, cancellationToken);
-        return StdinBatch.Interpret(run, nonce, tests);
+        if (!inSession)
+        {
+            var run = await sandbox.RunBatchAsync(["-c", StdinBatch.Source], request, tests.Count, cancellationToken);
+            return StdinBatch.Interpret(run, nonce, tests);
+        }
+        var session = await sandbox.RunInSessionAsync(StdinBatch.SessionArguments, request, tests.Count, cancellationToken);
+        return StdinBatch.Interpret(session.Run, nonce, tests, session.JudgeSignal);
     }
 
     /// <summary>A stdin test's verdict: how its program ended, and then whether it printed the expected output.</summary>

@@ -5,22 +5,27 @@ using static Pipeline.Tasks.TemplateTags;
 
 namespace Pipeline.Rewards.Code;
 
-/// <summary>Completions scored per second through <see cref="CodeScorer"/> both ways the stdin tests can run: each
-/// in a sandbox of its own (<see cref="StdinTestsPerSandbox.One"/>) and all of a completion's in one
-/// (<see cref="StdinTestsPerSandbox.All"/>), with <see cref="SandboxOptions.MaxParallelRuns"/> completions at once.</summary>
+/// <summary>Completions scored per second through <see cref="CodeScorer"/> each way the stdin tests can run: each in a
+/// sandbox of its own (<see cref="StdinTestsPerSandbox.One"/>, how the verifier began), all of a completion's in one
+/// (<see cref="StdinTestsPerSandbox.All"/>), and in a long-lived session (<see cref="StdinTestsPerSandbox.Session"/>),
+/// with <see cref="SandboxOptions.MaxParallelRuns"/> completions at once.</summary>
 public sealed record CodeScoringBenchmarkResult(
     int Completions,
     int Parallelism,
     double StdinTestsPerCompletion,
     double OnePerTestCompletionsPerSecond,
-    double OnePerCompletionCompletionsPerSecond)
+    double OnePerCompletionCompletionsPerSecond,
+    double SessionCompletionsPerSecond)
 {
     /// <summary>Time per completion with a sandbox per stdin test ÷ time with one sandbox for all of them.</summary>
     public double Speedup => OnePerCompletionCompletionsPerSecond / OnePerTestCompletionsPerSecond;
+
+    /// <summary>Time per completion with a sandbox per stdin test ÷ time in a session.</summary>
+    public double SessionSpeedup => SessionCompletionsPerSecond / OnePerTestCompletionsPerSecond;
 }
 
 /// <summary>The completions are the built-in code problems' reference solutions (<see cref="CodeProblems"/>), in
-/// turn, so every one is accepted and runs every test; the assert-style problems cost the same both ways.</summary>
+/// turn, so every one is accepted and runs every test; the assert-style problems cost the same every way.</summary>
 public static class CodeScoringBenchmark
 {
     const int Rounds = 4;
@@ -35,8 +40,8 @@ public static class CodeScoringBenchmark
             .Select(p => (Completion: $"{ThinkOpen}Reference solution.{ThinkClose}\n{AnswerOpen}\n```python\n{p.Solution}```\n{AnswerClose}", p.Reference))
             .ToList();
         var parallelism = sandbox.Options.MaxParallelRuns;
-        var onePerTest = new CodeScorer(sandbox, StdinTestsPerSandbox.One);
-        var onePerCompletion = new CodeScorer(sandbox, StdinTestsPerSandbox.All);
+        StdinTestsPerSandbox[] modes = [StdinTestsPerSandbox.One, StdinTestsPerSandbox.All, StdinTestsPerSandbox.Session];
+        var scorers = modes.Select(mode => new CodeScorer(sandbox, mode)).ToArray();
 
         Func<int, Task> With(CodeScorer scorer) => async i =>
         {
@@ -50,31 +55,29 @@ public static class CodeScoringBenchmark
             }
         };
 
-        await Measure(samples.Count, parallelism, With(onePerTest));
-        await Measure(samples.Count, parallelism, With(onePerCompletion));
+        // The warm-up also starts the sessions, which then serve every round (their start is not timed).
+        foreach (var scorer in scorers)
+        {
+            await Measure(samples.Count, parallelism, With(scorer));
+        }
 
-        // Interleaved rounds, the order swapped every round, so a drift in the machine's load (it is shared) falls on
-        // both ways alike instead of on whichever ran second.
+        // Interleaved rounds, the order rotated every round, so a drift in the machine's load (it is shared) falls on
+        // every way alike instead of on whichever ran last.
         var rounds = System.Math.Min(Rounds, completions);
-        var perTest = TimeSpan.Zero;
-        var perCompletion = TimeSpan.Zero;
+        var elapsed = new TimeSpan[modes.Length];
         for (var round = 0; round < rounds; round++)
         {
             var share = completions / rounds + (round < completions % rounds ? 1 : 0);
-            if (round % 2 == 0)
+            for (var k = 0; k < modes.Length; k++)
             {
-                perTest += await Measure(share, parallelism, With(onePerTest));
-                perCompletion += await Measure(share, parallelism, With(onePerCompletion));
-            }
-            else
-            {
-                perCompletion += await Measure(share, parallelism, With(onePerCompletion));
-                perTest += await Measure(share, parallelism, With(onePerTest));
+                var way = (round + k) % modes.Length;
+                elapsed[way] += await Measure(share, parallelism, With(scorers[way]));
             }
         }
         var stdinTests = samples.Average(s => (double)CodeReference.Parse(s.Reference).Tests.Count);
         return new CodeScoringBenchmarkResult(
-            completions, parallelism, stdinTests, completions / perTest.TotalSeconds, completions / perCompletion.TotalSeconds);
+            completions, parallelism, stdinTests, completions / elapsed[0].TotalSeconds,
+            completions / elapsed[1].TotalSeconds, completions / elapsed[2].TotalSeconds);
     }
 
     static async Task<TimeSpan> Measure(int count, int parallelism, Func<int, Task> score)

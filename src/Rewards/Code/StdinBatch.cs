@@ -24,6 +24,9 @@ static class StdinBatch
     /// <summary>The runner, as the program text of the batch's run.</summary>
     public static string Source { get; } = HarnessScript.Read("stdin_runner.py");
 
+    /// <summary>The runner's arguments as a long-lived session (<see cref="Sandbox.RunInSessionAsync"/>).</summary>
+    public static IReadOnlyList<string> SessionArguments { get; } = ["-c", Source, "session"];
+
     /// <summary>The runner's standard input, one field a line (the runner parses no JSON: importing it would cost
     /// more than half an interpreter start): the nonce, the wall-clock seconds and the output bytes each program may
     /// use, the OOM control file or "-", the program, then each test's input. The program and the inputs travel as
@@ -44,7 +47,8 @@ static class StdinBatch
     /// <summary>Turns the runner's report into one verdict per test, with the verdicts a sandbox per test would give.
     /// Tests the runner never reported take the verdict of how the run ended when that was a limit (the runner died
     /// with them); a report that is missing, broken or fatal makes every test a sandbox error.</summary>
-    public static IReadOnlyList<CodeTestResult> Interpret(SandboxResult run, string nonce, IReadOnlyList<CodeTestCase> tests)
+    public static IReadOnlyList<CodeTestResult> Interpret(
+        SandboxResult run, string nonce, IReadOnlyList<CodeTestCase> tests, int? judgeSignal = null)
     {
         int? ready = null;
         string? broken = null;
@@ -88,7 +92,10 @@ static class StdinBatch
                 : $"the stdin runner read {ready} tests, not {tests.Count}");
             return tests.Select(_ => new CodeTestResult(CodeVerdict.SandboxError, why)).ToList();
         }
-        var missing = ending is { Verdict: CodeVerdict.TimeLimit or CodeVerdict.MemoryLimit or CodeVerdict.OutputLimit or CodeVerdict.SandboxError } limit
+        var missing = judgeSignal is { } signal && !run.MemoryLimitHit && run.Termination == SandboxTermination.Exited
+            // Only a program of this completion (same uid, no capabilities) can signal its judge.
+            ? new CodeTestResult(CodeVerdict.RuntimeError, $"the program killed its judge (signal {signal})")
+            : ending is { Verdict: CodeVerdict.TimeLimit or CodeVerdict.MemoryLimit or CodeVerdict.OutputLimit or CodeVerdict.SandboxError } limit
             ? new CodeTestResult(limit.Verdict, limit.Detail)
             : new CodeTestResult(CodeVerdict.SandboxError, "the stdin runner stopped before this test" + how);
         return [.. results, .. Enumerable.Repeat(missing, tests.Count - results.Count)];

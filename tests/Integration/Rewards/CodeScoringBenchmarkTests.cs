@@ -7,7 +7,7 @@ namespace Pipeline.Tests.Integration.Rewards;
 public sealed class CodeScoringBenchmarkTests(SandboxFixture fixture)
 {
     [Fact]
-    public async Task The_benchmark_scores_every_built_in_solution_both_ways()
+    public async Task The_benchmark_scores_every_built_in_solution_every_way()
     {
         var result = await CodeScoringBenchmark.RunAsync(fixture.Sandbox, completions: 6);
         Assert.Equal(6, result.Completions);
@@ -16,5 +16,6 @@ public sealed class CodeScoringBenchmarkTests(SandboxFixture fixture)
         Assert.Equal(15 / 6.0, result.StdinTestsPerCompletion, 9);
         Assert.True(result.OnePerTestCompletionsPerSecond > 0);
         Assert.True(result.OnePerCompletionCompletionsPerSecond > 0);
+        Assert.True(result.SessionCompletionsPerSecond > 0);
     }
 }

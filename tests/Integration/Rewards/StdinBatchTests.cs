@@ -9,8 +9,12 @@ namespace Pipeline.Tests.Integration.Rewards;
 /// test gives, nothing carried from one test to the next, and a runner that a program can neither stop nor
 /// impersonate.</summary>
 [Collection(SandboxCollection.Name)]
-public sealed class StdinBatchTests(SandboxFixture fixture)
+public class StdinBatchTests(SandboxFixture fixture)
 {
+    /// <summary>How the batched tests run: a sandbox per completion here, a long-lived session in
+    /// <see cref="StdinSessionTests"/>, which runs every test of this class again.</summary>
+    protected virtual StdinTestsPerSandbox Mode => StdinTestsPerSandbox.All;
+
     /// <summary>One program that fails in a different way on each input.</summary>
     const string Misbehaving = """
         import sys, time
@@ -32,14 +36,14 @@ public sealed class StdinBatchTests(SandboxFixture fixture)
         print(word)
         """;
 
-    static string Reference(params string[] words) =>
+    protected static string Reference(params string[] words) =>
         new CodeReference { Tests = words.Select(w => new CodeTestCase(w + "\n", w + "\n")).ToList() }.ToJson();
 
-    CodeScorer Batched => new(fixture.Sandbox, StdinTestsPerSandbox.All);
+    protected CodeScorer Batched => new(fixture.Sandbox, Mode);
 
     CodeScorer OnePerTest => new(fixture.Sandbox, StdinTestsPerSandbox.One);
 
-    static IEnumerable<CodeVerdict> Verdicts(CodeScoreResult result) => result.Tests.Select(t => t.Verdict);
+    protected static IEnumerable<CodeVerdict> Verdicts(CodeScoreResult result) => result.Tests.Select(t => t.Verdict);
 
     [Fact]
     public async Task Every_kind_of_ending_gets_the_verdict_a_sandbox_per_test_gives()
@@ -123,6 +127,18 @@ public sealed class StdinBatchTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task A_program_that_does_not_compile_fails_as_in_an_interpreter_of_its_own()
+    {
+        var completion = SandboxFixture.Completion("print('a')\nx = (\n");
+        var batched = await Batched.ScoreAsync(0, completion, Reference("a", "b"));
+        var separate = await OnePerTest.ScoreAsync(0, completion, Reference("a", "b"));
+
+        Assert.Equal(CodeVerdict.RuntimeError, batched.Tests[0].Verdict);
+        Assert.StartsWith("SyntaxError: ", batched.Tests[0].Detail);
+        Assert.Equal(separate.Tests, batched.Tests);
+    }
+
+    [Fact]
     public async Task A_program_finds_the_process_state_of_an_interpreter_of_its_own()
     {
         // Streams, signals, __main__, argv and open descriptors as `python3 -I -S -B -c` has them; no descriptor
@@ -202,10 +218,12 @@ public sealed class StdinBatchTests(SandboxFixture fixture)
     [Fact]
     public async Task The_runner_is_pid_1_and_the_programs_parent()
     {
+        // In a session the program's parent is its completion's judge, forked from the runner that is pid 1.
+        var parent = Mode == StdinTestsPerSandbox.Session ? "False" : "True";
         var result = await Batched.ScoreAsync(0, SandboxFixture.Completion("""
             import os
-            print(os.getpid() != 1, os.getppid(), open('/proc/1/cmdline', 'rb').read().split(b'\0')[0].decode())
-            """), $$"""{"tests": [{"input": "", "output": "True 1 {{fixture.Sandbox.Options.PythonPath}}\n"}]}""");
+            print(os.getpid() != 1, os.getppid() == 1, open('/proc/1/cmdline', 'rb').read().split(b'\0')[0].decode())
+            """), $$"""{"tests": [{"input": "", "output": "True {{parent}} {{fixture.Sandbox.Options.PythonPath}}\n"}]}""");
         SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
     }
 
@@ -242,7 +260,7 @@ public sealed class StdinBatchTests(SandboxFixture fixture)
                         time.sleep(60)
                     os._exit(0)
                 time.sleep(0.2)
-            print([p for p in os.listdir('/proc') if p.isdigit() and p not in ('1', str(os.getpid()))])
+            print([p for p in os.listdir('/proc') if p.isdigit() and p not in ('1', str(os.getpid()), str(os.getppid()))])
             """;
         var reference = """{"tests": [{"input": "leave one\n", "output": "[]\n"}, {"input": "\n", "output": "[]\n"}]}""";
         var result = await Batched.ScoreAsync(0, SandboxFixture.Completion(program), reference);
@@ -264,8 +282,10 @@ public sealed class StdinBatchTests(SandboxFixture fixture)
             print("still here")
             """;
         var result = await Batched.ScoreAsync(0, SandboxFixture.Completion(program), Reference("a", "b", "c"));
-        // The runner survived every signal: each test ran and was judged on its output.
-        Assert.Equal([CodeVerdict.WrongAnswer, CodeVerdict.WrongAnswer, CodeVerdict.WrongAnswer], Verdicts(result));
+        // Pid 1 survived every signal. A batch's runner is pid 1, so each test ran and was judged on its output; a
+        // session's judge is not, so the program killed it and lost its tests (never a pass, never a sandbox error).
+        var verdict = Mode == StdinTestsPerSandbox.Session ? CodeVerdict.RuntimeError : CodeVerdict.WrongAnswer;
+        Assert.Equal([verdict, verdict, verdict], Verdicts(result));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class SandboxOptionsTests
     [Fact]
     public void Stdin_tests_share_a_sandbox_unless_configured_otherwise()
     {
-        Assert.Equal(StdinTestsPerSandbox.All, new SandboxOptions().StdinTestsPerSandbox);
+        Assert.Equal(StdinTestsPerSandbox.Session, new SandboxOptions().StdinTestsPerSandbox);
         var options = new SandboxOptions { StdinTestsPerSandbox = (StdinTestsPerSandbox)7 };
         var error = Assert.Throws<ValidationException>(options.Validate);
         Assert.StartsWith("Sandbox:StdinTestsPerSandbox:", error.Message);

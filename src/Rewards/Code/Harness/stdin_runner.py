@@ -1,5 +1,7 @@
-# Its start is paid once per completion, so it imports only C modules and ctypes: json and base64 (which bring re,
-# enum and more) would cost more than half a bare interpreter start, and _signal is signal without its enums.
+# Run as a batch (`stdin_runner.py`, one completion on stdin) or a session (`stdin_runner.py session`, one completion
+# after another, see serve_session). A batch's start is paid once per completion, so it imports only C modules and
+# ctypes: json and base64 (which bring re, enum and more) would cost more than half a bare interpreter start, and
+# _signal is signal without its enums.
 # The request is one field a line, the report hand-written JSON lines. Each test's program runs in a fork of this
 # process, not in an interpreter of its own (whose start would cost more than the rest of a test): the child is made
 # to look like `python3 -I -S -B -c program` where a program can tell (see run_program).
@@ -106,8 +108,15 @@ def run_program(program, stdin, stdout, stderr, libc):
         main = type(sys)("__main__")
         main.__dict__.update(FRESH_MAIN)
         sys.modules["__main__"] = main
-        code = compile(program.decode("utf-8", "surrogateescape"), "<string>", "exec", dont_inherit=True)
-        del program, streams, stream, buffer
+        del streams, stream, buffer
+        try:
+            code = compile(program.decode("utf-8", "surrogateescape"), "<string>", "exec", dont_inherit=True)
+        except BaseException as error:
+            # As the interpreter reports a program that does not compile: the error alone, no traceback, status 1.
+            sys.excepthook(type(error), error, None)
+            flush_std()
+            return
+        del program
         status = run_main(code, main)
     finally:
         os._exit(status)
@@ -182,18 +191,77 @@ def flush_std():
     return ok
 
 def others():
-    return [name for name in os.listdir("/proc") if name.isdigit() and name != "1"]
+    # Every process of the namespace but pid 1 and this one (a session's judge is not pid 1).
+    me = str(os.getpid())
+    return [name for name in os.listdir("/proc") if name.isdigit() and name not in ("1", me)]
+
+def reap(child, status):
+    while True:
+        try:
+            pid, code = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return status
+        if pid == 0:
+            return status
+        if pid == child:
+            status = code
+
+def kill_others(child, status):
+    # kill(-1) reaches every other process of the namespace but pid 1, a daemon that left with setsid included;
+    # its orphans come back to this process (pid 1, or a judge that is a subreaper) to be reaped. /proc says when
+    # none is left.
+    for _ in range(2000):
+        status = reap(child, status)
+        if not others():
+            return status
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        time.sleep(0.001)
+    raise RunnerBroken("processes outlived their test")
+
+def oom_kills(control):
+    if control is None:
+        return None
+    try:
+        with open(control) as lines:
+            counts = [line.split()[1] for line in lines if line.startswith("oom_kill ")]
+    except OSError as error:
+        raise RunnerBroken("cannot read the run's OOM-kill count: %s" % error)
+    return int(counts[0]) if counts else None
+
+def secure():
+    """What pid 1 does before anything else exists; returns libc."""
+    if os.getpid() != 1:
+        # kill(-1) reaches every process of this uid where there is no pid namespace of its own.
+        raise RunnerBroken("the stdin runner is not the sandbox's pid 1")
+    # PR_SET_DUMPABLE 0: a same-uid program can no longer open this process's /proc fds (the report channel) or
+    # read its memory (the nonce, the other tests' inputs); a judge forked from it inherits that.
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(4, 0, 0, 0, 0) != 0 or libc.prctl(3, 0, 0, 0, 0) != 0:
+        raise RunnerBroken("the stdin runner cannot make itself undumpable")
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # POSIX message queues outlive their makers and cannot be listed without mounting mqueue: allow none.
+    resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
+    return libc
+
+def tmp_state():
+    # Taken once, before any program: what /tmp is given back after each test.
+    tmp = os.stat("/tmp")
+    return tmp.st_mode & 0o7777, (tmp.st_atime_ns, tmp.st_mtime_ns)
 
 class Report:
     def __init__(self, nonce):
         self.nonce = nonce
 
-    def emit(self, **report):
-        sys.stdout.write("%s {%s}\n" % (self.nonce, ", ".join('"%s": %s' % (k, literal(v)) for k, v in report.items())))
+    def emit(self, lead="", **report):
+        sys.stdout.write("%s%s {%s}\n" % (
+            lead, self.nonce, ", ".join('"%s": %s' % (k, literal(v)) for k, v in report.items())))
         sys.stdout.flush()
 
 class Runner:
-    def __init__(self, fields, report):
+    def __init__(self, fields, report, libc, tmp):
         self.report = report
         # wall seconds, output limit, the OOM control file or "-", the program, then one input a line; base64 where
         # bytes.
@@ -202,26 +270,15 @@ class Runner:
         self.oom_control = None if fields[2] == b"-" else fields[2].decode()
         self.program = binascii.a2b_base64(fields[3]).split(b"\0", 1)[0]  # what execve sees of it
         self.inputs = [binascii.a2b_base64(data) for data in fields[4:]]
-        if os.getpid() != 1:
-            # kill(-1) below reaches every process of this uid where there is no pid namespace of its own.
-            raise RunnerBroken("the stdin runner is not the sandbox's pid 1")
-        # PR_SET_DUMPABLE 0: a same-uid program can no longer open this process's /proc fds (the report channel)
-        # or read its memory (the nonce, the other tests' inputs).
-        self.libc = ctypes.CDLL(None, use_errno=True)
-        if self.libc.prctl(4, 0, 0, 0, 0) != 0 or self.libc.prctl(3, 0, 0, 0, 0) != 0:
-            raise RunnerBroken("the stdin runner cannot make itself undumpable")
-        # Pid 1 receives from inside its namespace only the signals it handles: SIGCHLD alone, as a wake-up.
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        self.libc = libc
+        self.tmp_mode, self.tmp_times = tmp
+        # SIGCHLD as a wake-up (a batch's pid 1 receives from inside its namespace only the signals it handles; a
+        # session's judge can be killed by its programs, which costs them their remaining tests).
         self.wake, wake_write = os.pipe()
         os.set_blocking(self.wake, False)
         os.set_blocking(wake_write, False)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
         signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
-        # POSIX message queues outlive their makers and cannot be listed without mounting mqueue: allow none.
-        resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
-        tmp = os.stat("/tmp")
-        self.tmp_mode = tmp.st_mode & 0o7777
-        self.tmp_times = (tmp.st_atime_ns, tmp.st_mtime_ns)
 
     def forget(self):
         # In a test's child: what it has no use for, reachable no more from the frames below its own.
@@ -230,39 +287,7 @@ class Runner:
         self.__dict__.clear()
 
     def oom_kills(self):
-        if self.oom_control is None:
-            return None
-        try:
-            with open(self.oom_control) as control:
-                counts = [line.split()[1] for line in control if line.startswith("oom_kill ")]
-        except OSError as error:
-            raise RunnerBroken("cannot read the run's OOM-kill count: %s" % error)
-        return int(counts[0]) if counts else None
-
-    def reap(self, child, status):
-        while True:
-            try:
-                pid, code = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return status
-            if pid == 0:
-                return status
-            if pid == child:
-                status = code
-
-    def kill_others(self, child, status):
-        # kill(-1) from pid 1 reaches every other process of the namespace, a daemon that left with setsid
-        # included; its orphans come back to this process to be reaped. /proc says when none is left.
-        for _ in range(2000):
-            status = self.reap(child, status)
-            if not others():
-                return status
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            time.sleep(0.001)
-        raise RunnerBroken("processes outlived their test")
+        return oom_kills(self.oom_control)
 
     def read(self, fd, captured, poller):
         data = os.read(fd, CHUNK)
@@ -304,7 +329,7 @@ class Runner:
         return False
 
     def run(self, data):
-        self.kill_others(None, None)
+        kill_others(None, None)
         empty_tmp(self.tmp_mode, self.tmp_times)
         remove_ipc(self.libc)
         kills_before = self.oom_kills()
@@ -361,9 +386,9 @@ class Runner:
                         in_write = None
                 elif self.read(fd, captured, poller):
                     killed = "output"
-            status = self.reap(child, status)
+            status = reap(child, status)
         seconds = time.monotonic() - started
-        status = self.kill_others(child, status)
+        status = kill_others(child, status)
         if status is None:
             raise RunnerBroken("the program's exit status was lost")
         if in_write is not None:
@@ -388,16 +413,141 @@ class Runner:
             "seconds": round(seconds, 4),
         }
 
-def main():
-    fields = sys.stdin.buffer.read().split(b"\n")[:-1]
+def judge(fields, libc, tmp):
+    """Runs one completion's tests, reporting each on stdout under the completion's nonce."""
     report = Report(fields[0].decode())
     try:
-        runner = Runner(fields[1:], report)
-        del fields
+        runner = Runner(fields[1:], report, libc, tmp)
+        del fields[:]
         report.emit(ready=len(runner.inputs))
         for index, data in enumerate(runner.inputs):
             report.emit(test=index, **runner.run(data))
     except (RunnerBroken, OSError) as error:
         report.emit(fatal=str(error))
 
-main()
+def main():
+    fields = sys.stdin.buffer.read().split(b"\n")[:-1]
+    try:
+        libc = secure()
+    except (RunnerBroken, OSError) as error:
+        Report(fields[0].decode()).emit(fatal=str(error))
+        return
+    judge(fields, libc, tmp_state())
+
+def read_line(fd):
+    # Byte by byte, so that nothing past the line is taken from the descriptor: the next reader is another process.
+    line = bytearray()
+    while True:
+        byte = os.read(fd, 1)
+        if not byte:
+            return None if not line else bytes(line)
+        if byte == b"\n":
+            return bytes(line)
+        line += byte
+        if len(line) > 64:
+            raise RunnerBroken("a session header line is too long")
+
+def read_request(fd):
+    """One completion's request, framed as its length in bytes on a line of its own; None at the end of input."""
+    header = read_line(fd)
+    if header is None:
+        return None
+    if not header.isdigit():
+        raise RunnerBroken("a malformed request header")
+    size, chunks = int(header), []
+    while size:
+        chunk = os.read(fd, min(size, CHUNK))
+        if not chunk:
+            raise RunnerBroken("the request ended early")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+JUDGED, NO_MORE, BROKEN = 0, 3, 4
+
+def judge_next(libc, tmp):
+    """A session's judge: forked from a pid 1 that has never held a completion, it reads one request, becomes the
+    subreaper of everything its tests start, judges the completion and ends, taking the completion's data with it."""
+    try:
+        request = read_request(0)
+        if request is None:
+            return NO_MORE
+        if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER: orphans come back here, not to pid 1
+            raise RunnerBroken("the judge cannot become a subreaper")
+    except (RunnerBroken, OSError):
+        return BROKEN
+    fields = request.split(b"\n")[:-1]
+    del request
+    judge(fields, libc, tmp)
+    return JUDGED
+
+def clear_in_fork(libc, tmp):
+    # What a completion left in /tmp and IPC is cleared by a process of its own, so that not even the names a program
+    # chose enter pid 1's memory, from which the next judge is forked.
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            empty_tmp(*tmp)
+            remove_ipc(libc)
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RunnerBroken("cannot clear /tmp and IPC after a completion")
+
+def serve_session():
+    """A long-lived sandbox judging one completion after another. Pid 1 never reads a completion: each is read,
+    run and reported by a judge forked afresh from it, so no program's process (forked from its own completion's
+    judge) holds another completion's program, inputs or outputs, even in freed memory. After each judge pid 1
+    kills whatever is left and reports, under the session's nonce, how the judge ended, the OOM kills meanwhile and
+    its own CPU seconds (the host starts a new session before pid 1 nears its CPU limit)."""
+    header = (read_line(0), read_line(0))
+    if None in header:
+        return
+    session = Report(header[0].decode())
+    control = None if header[1] == b"-" else header[1].decode()
+    try:
+        libc = secure()
+        tmp = tmp_state()
+    except (RunnerBroken, OSError) as error:
+        session.emit(fatal=str(error))
+        return
+    session.emit(session="ready")
+    while True:
+        try:
+            before = oom_kills(control)
+            judge_pid = os.fork()
+            if judge_pid == 0:
+                code = BROKEN
+                try:
+                    code = judge_next(libc, tmp)
+                finally:
+                    os._exit(code)
+            status = None
+            while status is None:
+                pid, code = os.waitpid(-1, 0)
+                if pid == judge_pid:
+                    status = code
+            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == NO_MORE:
+                return
+            kill_others(None, None)
+            clear_in_fork(libc, tmp)
+            after = oom_kills(control)
+        except (RunnerBroken, OSError) as error:
+            session.emit(lead="\n", fatal=str(error))
+            return
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        # A leading newline ends any line a killed judge left half-written.
+        session.emit(
+            lead="\n",
+            done=os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            oom=None if before is None or after is None else after > before,
+            cpu=round(usage.ru_utime + usage.ru_stime, 4))
+
+if sys.argv[1:] == ["session"]:
+    serve_session()
+else:
+    main()
