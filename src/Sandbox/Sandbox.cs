@@ -27,7 +27,7 @@ public sealed class Sandbox : IDisposable
     readonly SemaphoreSlim _gate;
     readonly SandboxSpawner _spawner = new();
     readonly string? _seccompFilter;
-    readonly ConcurrentStack<(string Key, SandboxSession Session)> _idle = new();
+    readonly ConcurrentDictionary<string, ConcurrentStack<SandboxSession>> _idle = new();
     int _disposed;
 
     internal Sandbox(SandboxOptions options)
@@ -40,8 +40,9 @@ public sealed class Sandbox : IDisposable
         if (_options.UseCgroups)
         {
             var memoryBytes = (long)(_options.MemoryMb + _options.TmpfsMb) * 1024 * 1024;
-            // Twice the runs: an idle session (RunInSessionAsync) keeps its slot while another run uses one.
-            _cgroups = SandboxCgroups.TryCreate(2 * _options.MaxParallelRuns, memoryBytes, _options.MaxProcesses, out cgroupNote);
+            // Idle sessions (RunInSessionAsync) keep their slots while other runs use theirs: room for one idle session
+            // per run of each of two kinds (the stdin runner's and the assert harness's) before one must give way.
+            _cgroups = SandboxCgroups.TryCreate(3 * _options.MaxParallelRuns, memoryBytes, _options.MaxProcesses, out cgroupNote);
         }
         else
         {
@@ -155,7 +156,8 @@ public sealed class Sandbox : IDisposable
             stdin, cancellationToken);
     }
 
-    /// <summary>Runs one request through a long-lived session of a trusted runner (<see cref="SandboxSession"/>:
+    /// <summary>Runs one request (<paramref name="frames"/>, as the runner reads them) through a long-lived session of a
+    /// trusted runner (<see cref="SandboxSession"/>:
     /// <c>python3 -I -S -B runnerArguments…</c> as the sandbox's pid 1, which forks a judge per request) instead of a
     /// sandbox of its own: an idle session started with the same arguments is reused, or one is started. The limits are
     /// a batch's (<see cref="RunBatchAsync"/>) for <paramref name="programs"/> programs; a session that breaks one,
@@ -163,7 +165,7 @@ public sealed class Sandbox : IDisposable
     /// (the rlimit covers the session's whole life). At most <see cref="SandboxOptions.MaxParallelRuns"/> runs and
     /// sessions are busy at once; idle sessions wait for the next request until the sandbox is disposed.</summary>
     public async Task<SandboxSessionResult> RunInSessionAsync(
-        IReadOnlyList<string> runnerArguments, ReadOnlyMemory<byte> request, int programs,
+        IReadOnlyList<string> runnerArguments, IReadOnlyList<ReadOnlyMemory<byte>> frames, int programs,
         CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -172,16 +174,17 @@ public sealed class Sandbox : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            var idle = _idle.GetOrAdd(key, _ => new ConcurrentStack<SandboxSession>());
             SandboxSession? session = null;
-            while (session is null && _idle.TryPop(out var idle))
+            while (session is null && idle.TryPop(out var candidate))
             {
-                if (idle.Key == key && idle.Session.Alive)
+                if (candidate.Alive)
                 {
-                    session = idle.Session;
+                    session = candidate;
                 }
                 else
                 {
-                    await RetireAsync(idle.Session);
+                    await RetireAsync(candidate);
                 }
             }
             if (session is null)
@@ -199,7 +202,7 @@ public sealed class Sandbox : IDisposable
             try
             {
                 result = await session.ExchangeAsync(
-                    request, wall, (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes), cancellationToken);
+                    frames, wall, (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes), cancellationToken);
             }
             catch
             {
@@ -208,7 +211,7 @@ public sealed class Sandbox : IDisposable
             }
             if (session.Alive && session.PidOneCpuSeconds < _options.CpuSeconds / 2.0 && Volatile.Read(ref _disposed) == 0)
             {
-                _idle.Push((key, session));
+                idle.Push(session);
             }
             else
             {
@@ -229,7 +232,7 @@ public sealed class Sandbox : IDisposable
         {
             return (null, _toolsError);
         }
-        var slot = _cgroups?.Rent();
+        var slot = await RentSlotForSessionAsync();
         var argv = SandboxCommand.Build(
             _options, _tools, slot, _dropPrivileges, _seccompFilter, runnerArguments, runnerAsPidOne: true);
         var process = new Process { StartInfo = StartInfo(argv) };
@@ -256,6 +259,24 @@ public sealed class Sandbox : IDisposable
             await ReturnSlotAsync(slot);
             throw;
         }
+    }
+
+    /// <summary>A free cgroup slot (null without cgroups), taken from an idle session of another kind when none is
+    /// free: runs in flight hold at most <see cref="SandboxOptions.MaxParallelRuns"/>, so an idle session always has one.</summary>
+    async Task<SandboxCgroupSlot?> RentSlotForSessionAsync()
+    {
+        if (_cgroups is null)
+        {
+            return null;
+        }
+        SandboxCgroupSlot? slot;
+        while (!_cgroups.TryRent(out slot))
+        {
+            var evicted = _idle.Values.Select(stack => stack.TryPop(out var session) ? session : null).FirstOrDefault(s => s is not null)
+                ?? throw new InvalidOperationException("No free sandbox cgroup slot and no idle session to take one from.");
+            await RetireAsync(evicted);
+        }
+        return slot;
     }
 
     async Task RetireAsync(SandboxSession session)
@@ -300,9 +321,12 @@ public sealed class Sandbox : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            while (_idle.TryPop(out var idle))
+            foreach (var stack in _idle.Values)
             {
-                idle.Session.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                while (stack.TryPop(out var idle))
+                {
+                    idle.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
             }
             _spawner.Dispose();
             _cgroups?.Dispose();

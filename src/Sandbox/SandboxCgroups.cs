@@ -72,6 +72,9 @@ sealed class SandboxCgroups : IDisposable
     public SandboxCgroupSlot Rent() =>
         _free.TryTake(out var slot) ? slot : throw new InvalidOperationException("No free sandbox cgroup slot.");
 
+    /// <summary>A free slot, or false when every slot is taken.</summary>
+    public bool TryRent(out SandboxCgroupSlot slot) => _free.TryTake(out slot!);
+
     public void Return(SandboxCgroupSlot slot) => _free.Add(slot);
 
     public void Dispose()

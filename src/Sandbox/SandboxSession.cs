@@ -15,7 +15,7 @@ public sealed record SandboxSessionResult(SandboxResult Run, int? JudgeSignal, d
 /// filter as a batch run (<see cref="Sandbox.RunBatchAsync"/>), with the stdin runner started as
 /// <c>stdin_runner.py session</c>. Its pid 1 never reads a completion; for each request it forks a judge that reads
 /// one, runs its programs and ends, then kills whatever is left and reports under the session's nonce. Requests go
-/// one at a time, each framed by its length on a line of its own. Any failure — the session exiting, a line that is
+/// one at a time, in frames each preceded by its length on a line of its own. Any failure — the session exiting, a line that is
 /// not the protocol, the host's wall clock or output limit — ends the session; the caller starts another.</summary>
 sealed class SandboxSession : IAsyncDisposable
 {
@@ -83,12 +83,13 @@ sealed class SandboxSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one request and collects the judge's lines until pid 1's report. Within
+    /// <summary>Sends one request — its frames, each framed by its length on a line of its own — and collects the
+    /// judge's lines until pid 1's report. Within
     /// <paramref name="wall"/> and <paramref name="stdoutLimit"/> bytes, or the session is killed and the result says
     /// which limit; a session that dies or breaks the protocol yields a result with whatever came before (the
     /// caller's reading of the judge's lines decides the verdicts) and is not <see cref="Alive"/> afterwards.</summary>
     public async Task<SandboxSessionResult> ExchangeAsync(
-        ReadOnlyMemory<byte> request, TimeSpan wall, int stdoutLimit, CancellationToken cancellationToken)
+        IReadOnlyList<ReadOnlyMemory<byte>> frames, TimeSpan wall, int stdoutLimit, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(!Alive, this);
         var clock = Stopwatch.StartNew();
@@ -101,9 +102,11 @@ sealed class SandboxSession : IAsyncDisposable
         limit.CancelAfter(wall);
         try
         {
-            var header = Encoding.ASCII.GetBytes($"{request.Length}\n");
-            await _stdin.WriteAsync(header, limit.Token);
-            await _stdin.WriteAsync(request, limit.Token);
+            foreach (var frame in frames)
+            {
+                await _stdin.WriteAsync(Encoding.ASCII.GetBytes($"{frame.Length}\n"), limit.Token);
+                await _stdin.WriteAsync(frame, limit.Token);
+            }
             await _stdin.FlushAsync(limit.Token);
             while (exitCode is null)
             {

@@ -10,7 +10,8 @@ public enum StdinTestsPerSandbox
 
     /// <summary>All of them, in a sandbox that outlives the completion (<see cref="Sandbox.RunInSessionAsync"/>): the same
     /// runner, started once per parallel slot, judges one completion after another, each in a judge process forked
-    /// from a pid 1 that never holds a completion. No sandbox set-up and no interpreter start per completion.</summary>
+    /// from a pid 1 that never holds a completion. No sandbox set-up and no interpreter start per completion. The
+    /// assert-style test code runs in sessions of its own kind as well.</summary>
     Session,
 
     /// <summary>Each in a sandbox of its own (<see cref="Sandbox.RunPythonAsync"/>), as before the runner existed.</summary>

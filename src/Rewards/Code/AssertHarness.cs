@@ -15,7 +15,12 @@ namespace Pipeline.Rewards.Code;
 /// <c>(1,) != [1]</c>). The harness makes itself undumpable before the program starts, so the program (same uid,
 /// no capabilities) cannot open its /proc fds or memory; it reports each test on its own stdout, which the program
 /// never holds, prefixing every line with a random per-run nonce it received on stdin (defence in depth). A program
-/// that exits early, prints "PASSED", kills the harness or breaks the protocol therefore only loses tests.</summary>
+/// that exits early, prints "PASSED", kills the harness or breaks the protocol therefore only loses tests.
+///
+/// In a sandbox of its own (<see cref="Source"/>) the program's process is an interpreter of its own; in a session
+/// (<see cref="StdinTestsPerSandbox.Session"/>, <c>Harness/harness_session.py</c>) the harness is a judge forked per
+/// completion from a pid 1 that never reads one, and the program's process a fork of the judge made after it has read
+/// the program and before it reads the test code and the nonce.</summary>
 static class AssertHarness
 {
     /// <summary>Value encoding shared by both processes; only the harness's decoder is trusted.</summary>
@@ -24,21 +29,36 @@ static class AssertHarness
     /// <summary>The program's process: loads the program, then answers calls until its input ends.</summary>
     static readonly string Server = HarnessScript.Read("server.py");
 
-    /// <summary>The trusted harness: reads {nonce, program, tests, server} on stdin, reports on stdout.</summary>
+    /// <summary>The trusted harness: runs the test code against the program's process, reports on stdout.</summary>
     static readonly string Harness = HarnessScript.Read("harness.py");
 
-    /// <summary>The harness, as the program text of one sandboxed run.</summary>
-    public static string Source { get; } = Codec + Harness;
+    /// <summary>The harness, as the program text of one sandboxed run: reads {nonce, program, tests, server} on stdin
+    /// and starts the server as an interpreter of its own.</summary>
+    public static string Source { get; } = Codec + Harness + "\nmain()\n";
 
-    /// <summary>The standard input of that run: the nonce, the program, the test code and the server.</summary>
+    /// <summary>The harness as a long-lived session (<see cref="Sandbox.RunInSessionAsync"/>,
+    /// <c>Harness/harness_session.py</c>): a judge per completion forks the program's process from itself before it
+    /// reads the test code.</summary>
+    public static IReadOnlyList<string> SessionArguments { get; } =
+        ["-c", HarnessScript.Read("session.py") + Codec + Server + Harness + HarnessScript.Read("harness_session.py")];
+
+    /// <summary>The standard input of a batch run: the nonce, the program, the test code and the server.</summary>
     public static byte[] Request(string nonce, string program, string testCode) =>
         JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {
             ["nonce"] = nonce,
             ["program"] = program,
             ["tests"] = testCode,
-            ["server"] = Codec + Server,
+            ["server"] = Codec + Server + "\nserve(int(sys.argv[1]), int(sys.argv[2]))\n",
         });
+
+    /// <summary>A session's request: the program alone, then the nonce and the test code, which the program's
+    /// process is forked before.</summary>
+    public static IReadOnlyList<ReadOnlyMemory<byte>> SessionFrames(string nonce, string program, string testCode) =>
+    [
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["program"] = program }),
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["nonce"] = nonce, ["tests"] = testCode }),
+    ];
 
     public static string NewNonce() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 

@@ -71,7 +71,7 @@ public sealed class CodeScorer(Sandbox sandbox, StdinTestsPerSandbox stdinTestsP
             var run = await sandbox.RunBatchAsync(["-c", StdinBatch.Source], request, tests.Count, cancellationToken);
             return StdinBatch.Interpret(run, nonce, tests);
         }
-        var session = await sandbox.RunInSessionAsync(StdinBatch.SessionArguments, request, tests.Count, cancellationToken);
+        var session = await sandbox.RunInSessionAsync(StdinBatch.SessionArguments, [request], tests.Count, cancellationToken);
         return StdinBatch.Interpret(session.Run, nonce, tests, session.JudgeSignal);
     }
 
@@ -85,6 +85,13 @@ public sealed class CodeScorer(Sandbox sandbox, StdinTestsPerSandbox stdinTestsP
         string program, string testCode, CancellationToken cancellationToken)
     {
         var nonce = AssertHarness.NewNonce();
+        if (stdinTestsPerSandbox == StdinTestsPerSandbox.Session)
+        {
+            var session = await sandbox.RunInSessionAsync(
+                AssertHarness.SessionArguments, AssertHarness.SessionFrames(nonce, program, testCode), programs: 1,
+                cancellationToken);
+            return AssertHarness.Interpret(session.Run, nonce);
+        }
         var run = await sandbox.RunPythonAsync(
             ["-c", AssertHarness.Source], AssertHarness.Request(nonce, program, testCode), cancellationToken);
         return AssertHarness.Interpret(run, nonce);

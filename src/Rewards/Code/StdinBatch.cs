@@ -22,7 +22,7 @@ static class StdinBatch
     const int SigKill = 9;
 
     /// <summary>The runner, as the program text of the batch's run.</summary>
-    public static string Source { get; } = HarnessScript.Read("stdin_runner.py");
+    public static string Source { get; } = HarnessScript.Read("session.py") + HarnessScript.Read("stdin_runner.py");
 
     /// <summary>The runner's arguments as a long-lived session (<see cref="Sandbox.RunInSessionAsync"/>).</summary>
     public static IReadOnlyList<string> SessionArguments { get; } = ["-c", Source, "session"];

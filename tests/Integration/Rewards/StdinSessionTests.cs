@@ -16,33 +16,37 @@ public sealed class StdinSessionTests(SandboxFixture fixture) : StdinBatchTests(
     /// <summary>A secret as the tests below use it: a fixed prefix and 32 random hex digits.</summary>
     static string NewSecret() => $"SECRET-SECRET-SECRET-{Guid.NewGuid():N}";
 
-    /// <summary>Prints whether this process's readable memory holds a secret as <see cref="NewSecret"/> makes them, raw
-    /// or base64-encoded at any alignment (as a runner's report carries a program's output). The patterns are built
-    /// so that they do not match themselves.</summary>
-    const string MemoryScan = """
-        import base64, re
-        prefix = b"SECRET-" * 3
-        patterns = [re.escape(prefix) + rb"[0-9a-f]{32}"]
-        for shift in range(3):
-            text = base64.b64encode(b"\0" * shift + prefix)
-            patterns.append(re.escape(text[4 if shift else 0:4 * ((shift + len(prefix)) // 3)]) + rb"[A-Za-z0-9+/]{4}")
-        pattern = re.compile(b"|".join(patterns))
-        found = False
-        with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:
-            for line in maps:
-                fields = line.split()
-                if not fields[1].startswith("r") or (len(fields) > 5 and fields[5].startswith("[v")):
-                    continue
-                start, end = (int(x, 16) for x in fields[0].split("-"))
-                for offset in range(start, end, 1 << 20):  # a megabyte at a time, overlapping: the address-space limit
-                    try:
-                        mem.seek(offset)
-                        found = found or pattern.search(mem.read(min((1 << 20) + 64, end - offset))) is not None
-                    except (OSError, ValueError, OverflowError):
-                        break
-        print("found" if found else "clean")
+    /// <summary>Defines <c>scan()</c>: "found" when this process's readable memory holds a secret as
+    /// <see cref="NewSecret"/> makes them, raw or base64-encoded at any alignment (as a runner's report carries a
+    /// program's output), else "clean". The patterns are built so that they do not match themselves.</summary>
+    const string ScanFunction = """
+        def scan(*ignored):
+            import base64, re
+            prefix = b"SECRET-" * 3
+            patterns = [re.escape(prefix) + rb"[0-9a-f]{32}"]
+            for shift in range(3):
+                text = base64.b64encode(b"\0" * shift + prefix)
+                patterns.append(re.escape(text[4 if shift else 0:4 * ((shift + len(prefix)) // 3)]) + rb"[A-Za-z0-9+/]{4}")
+            pattern = re.compile(b"|".join(patterns))
+            found = False
+            with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:
+                for line in maps:
+                    fields = line.split()
+                    if not fields[1].startswith("r") or (len(fields) > 5 and fields[5].startswith("[v")):
+                        continue
+                    start, end = (int(x, 16) for x in fields[0].split("-"))
+                    for offset in range(start, end, 1 << 20):  # a megabyte at a time, overlapping: the address-space limit
+                        try:
+                            mem.seek(offset)
+                            found = found or pattern.search(mem.read(min((1 << 20) + 64, end - offset))) is not None
+                        except (OSError, ValueError, OverflowError):
+                            break
+            return "found" if found else "clean"
 
         """;
+
+    /// <summary>Prints what <c>scan()</c> finds.</summary>
+    const string MemoryScan = ScanFunction + "print(scan())\n";
 
     [Fact]
     public async Task A_completion_finds_nothing_of_the_one_before_in_its_memory()
@@ -67,6 +71,24 @@ public sealed class StdinSessionTests(SandboxFixture fixture) : StdinBatchTests(
         var reader = await Batched.ScoreAsync(2, SandboxFixture.Completion("import sys\ndata = sys.stdin.read()\n" + MemoryScan),
             new CodeReference { Tests = [new CodeTestCase(NewSecret(), "found\n")] }.ToJson());
         SandboxFixture.AssertVerdict(CodeVerdict.Accepted, reader);
+    }
+
+    [Fact]
+    public async Task Test_code_never_reaches_the_programs_process_nor_the_next_completion()
+    {
+        // The test code holds a secret (as it holds expected values); the program's process is forked in the session
+        // before its judge reads the test code, so the program finds neither this secret nor the one before.
+        string TestCode() => $"expected = '{NewSecret()}'\nassert scan() == 'clean'\n";
+        var program = SandboxFixture.Completion(ScanFunction);
+        var first = await Batched.ScoreAsync(0, program, new CodeReference { TestCode = TestCode() }.ToJson());
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, first);
+        var second = await Batched.ScoreAsync(1, program, new CodeReference { TestCode = TestCode() }.ToJson());
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, second);
+
+        // What the test code hands the program does reach it, and the scan sees it there.
+        var handed = await Batched.ScoreAsync(2, program,
+            new CodeReference { TestCode = $"assert scan('{NewSecret()}') == 'found'\n" }.ToJson());
+        SandboxFixture.AssertVerdict(CodeVerdict.Accepted, handed);
     }
 
     [Fact]

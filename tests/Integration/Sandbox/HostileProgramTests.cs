@@ -8,16 +8,21 @@ using CodeSandbox = Pipeline.Sandboxing.Sandbox;
 namespace Pipeline.Tests.Integration.Sandbox;
 
 /// <summary>Programs written to break out, hang, exhaust or fool the verifier: each must be contained, score 0
-/// with the right verdict, leave the host as it was, and leave the scorer serving.</summary>
+/// with the right verdict, leave the host as it was, and leave the scorer serving. Here the programs run as the
+/// verifier runs them by default, in sandbox sessions; <see cref="HostileProgramBatchTests"/> runs every test again
+/// with a sandbox per completion.</summary>
 [Collection(SandboxCollection.Name)]
-public sealed class HostileProgramTests(SandboxFixture fixture)
+public class HostileProgramTests(SandboxFixture fixture)
 {
+    /// <summary>The scorer every test goes through.</summary>
+    protected virtual CodeScorer Scorer => fixture.Scorer;
+
     const string SumReference = """{"tests": [{"input": "1 2\n", "output": "3\n"}]}""";
     const string GcdReference = """{"test_code": "assert gcd(12, 18) == 6\nassert gcd(17, 5) == 1\n"}""";
 
     async Task<CodeScoreResult> Score(string program, string reference = SumReference)
     {
-        var result = await fixture.Scorer.ScoreAsync(0, SandboxFixture.Completion(program), reference);
+        var result = await Scorer.ScoreAsync(0, SandboxFixture.Completion(program), reference);
         Assert.Equal(0, result.Score.Reward);
         Assert.Equal(0, result.Score.Components[RewardComponents.Accuracy]);
         Assert.Equal(1, result.Score.Components[RewardComponents.Format]);
@@ -27,7 +32,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
 
     async Task AssertStillServing()
     {
-        var ok = await fixture.Scorer.ScoreAsync(
+        var ok = await Scorer.ScoreAsync(
             1, SandboxFixture.Completion("import sys\nprint(sum(int(x) for x in sys.stdin.read().split()))"), SumReference);
         SandboxFixture.AssertVerdict(CodeVerdict.Accepted, ok);
     }
@@ -405,7 +410,7 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
                         pass
                 return reached
             """;
-        var result = await fixture.Scorer.ScoreAsync(
+        var result = await Scorer.ScoreAsync(
             0, SandboxFixture.Completion(program), """{"test_code": "assert gcd(1, 1) == []\n"}""");
         SandboxFixture.AssertVerdict(CodeVerdict.Accepted, result);
     }
@@ -446,4 +451,12 @@ public sealed class HostileProgramTests(SandboxFixture fixture)
         Assert.Equal("[]", reader.StdoutText.Trim());
         Assert.DoesNotContain(secret, reader.StdoutText);
     }
+}
+
+/// <summary>Every hostile program again with each completion in a sandbox of its own: the stdin tests under a batch's
+/// runner as pid 1, the test code under a harness whose program is an interpreter of its own.</summary>
+[Collection(SandboxCollection.Name)]
+public sealed class HostileProgramBatchTests(SandboxFixture fixture) : HostileProgramTests(fixture)
+{
+    protected override CodeScorer Scorer { get; } = new(fixture.Sandbox, StdinTestsPerSandbox.All);
 }

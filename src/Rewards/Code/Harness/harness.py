@@ -1,4 +1,4 @@
-import ast, builtins, ctypes, subprocess
+import ast, builtins, ctypes, subprocess, time
 
 MAX_REPLY = 16 * 1024 * 1024
 
@@ -56,18 +56,25 @@ def plan(source):
         steps.append(("test", name + "()", compile(name + "()", "<tests>", "exec")))
     return steps
 
-class Program:
-    def __init__(self, source, server):
-        request_read, request_write = os.pipe()
-        reply_read, reply_write = os.pipe()
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-B", "-c", server, str(request_read), str(reply_write)],
-                stdin=subprocess.DEVNULL, stdout=2, stderr=2, pass_fds=(request_read, reply_write))
-        except OSError as error:
-            raise HarnessBroken("cannot start the program's process: %s" % error)
+def popen_server(server):
+    """Starts the program's process as an interpreter of its own running the server script (a batch's way)."""
+    request_read, request_write = os.pipe()
+    reply_read, reply_write = os.pipe()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-B", "-c", server, str(request_read), str(reply_write)],
+            stdin=subprocess.DEVNULL, stdout=2, stderr=2, pass_fds=(request_read, reply_write))
+    except OSError as error:
+        raise HarnessBroken("cannot start the program's process: %s" % error)
+    finally:
         os.close(request_read)
         os.close(reply_write)
+    return process, request_write, reply_read
+
+class Program:
+    def __init__(self, source, server):
+        # server: the program's process, not yet told the program, and the harness's ends of its two pipes.
+        self.process, request_write, reply_read = server
         self.requests = os.fdopen(request_write, "wb")
         self.replies = os.fdopen(reply_read, "rb")
         self.gone = None
@@ -164,21 +171,16 @@ def run(code, label, env):
     except Exception as error:
         return "wrong-answer", "%s in the test: %s" % (type(error).__name__, error)
 
-def main():
-    request = json.loads(sys.stdin.buffer.read())
-    nonce = request["nonce"]
+def harness(nonce, tests, source, start_server):
+    """Reports each test of the test code against the program on stdout under the nonce; start_server() starts the
+    program's process (see Program)."""
 
     def emit(**fields):
         sys.stdout.write(nonce + " " + json.dumps(fields) + "\n")
         sys.stdout.flush()
 
-    # PR_SET_DUMPABLE 0: a same-uid process can no longer open this process's /proc fds or memory.
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(4, 0, 0, 0, 0) != 0 or libc.prctl(3, 0, 0, 0, 0) != 0:
-        emit(fatal="the harness cannot make itself undumpable")
-        return
     try:
-        steps = plan(request["tests"])
+        steps = plan(tests)
     except SyntaxError as error:
         emit(fatal="the test code does not compile: %s" % error)
         return
@@ -186,7 +188,7 @@ def main():
     env = {"__name__": "__tests__", "__builtins__": builtins, "__strict_eq__": strict_eq}
     failure = None
     try:
-        program = Program(request["program"], request["server"])
+        program = Program(source, start_server())
         for name in program.names:
             env[name] = proxy(program, name)
     except ProgramFailed as error:
@@ -204,4 +206,12 @@ def main():
             failure = (verdict, "test setup failed: " + detail)
     emit(done=True)
 
-main()
+def main():
+    """A batch: the request (nonce, program, test code, server script) on stdin, in a sandbox of its own."""
+    request = json.loads(sys.stdin.buffer.read())
+    # PR_SET_DUMPABLE 0: a same-uid process can no longer open this process's /proc fds or memory.
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(4, 0, 0, 0, 0) != 0 or libc.prctl(3, 0, 0, 0, 0) != 0:
+        sys.stdout.write(request["nonce"] + " " + json.dumps({"fatal": "the harness cannot make itself undumpable"}) + "\n")
+        return
+    harness(request["nonce"], request["tests"], request["program"], lambda: popen_server(request["server"]))

@@ -1,6 +1,7 @@
-def serve():
-    requests = os.fdopen(int(sys.argv[1]), "rb")
-    replies = os.fdopen(int(sys.argv[2]), "wb")
+def serve(requests_fd, replies_fd):
+    """The program's process: loads the program sent on requests_fd, then answers calls until its input ends."""
+    requests = os.fdopen(requests_fd, "rb")
+    replies = os.fdopen(replies_fd, "wb")
 
     def reply(**fields):
         replies.write(json.dumps(fields).encode() + b"\n")
@@ -38,5 +39,3 @@ def serve():
             reply(id=call["id"], unsupported=str(error)[:300])
             continue
         reply(id=call["id"], value=value)
-
-serve()
