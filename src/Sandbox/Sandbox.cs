@@ -202,7 +202,8 @@ public sealed class Sandbox : IDisposable
             try
             {
                 result = await session.ExchangeAsync(
-                    frames, wall, (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes), cancellationToken);
+                    frames, wall, (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes),
+                    _options.MaxOutputBytes, cancellationToken);
             }
             catch
             {

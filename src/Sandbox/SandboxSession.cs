@@ -32,6 +32,9 @@ sealed class SandboxSession : IAsyncDisposable
     int _buffered;
     int _start;
     int _dead;
+    long _stderrBytes;
+    long _stderrLimitAt = long.MaxValue;
+    CancellationTokenSource? _overflow;
 
     SandboxSession(Process process, SandboxCgroupSlot? slot)
     {
@@ -84,12 +87,13 @@ sealed class SandboxSession : IAsyncDisposable
     }
 
     /// <summary>Sends one request — its frames, each framed by its length on a line of its own — and collects the
-    /// judge's lines until pid 1's report. Within
-    /// <paramref name="wall"/> and <paramref name="stdoutLimit"/> bytes, or the session is killed and the result says
-    /// which limit; a session that dies or breaks the protocol yields a result with whatever came before (the
+    /// judge's lines until pid 1's report. Within <paramref name="wall"/>, <paramref name="stdoutLimit"/> bytes of
+    /// report and <paramref name="stderrLimit"/> bytes on the session's stderr, or the session is killed and the result
+    /// says which limit; a session that dies or breaks the protocol yields a result with whatever came before (the
     /// caller's reading of the judge's lines decides the verdicts) and is not <see cref="Alive"/> afterwards.</summary>
     public async Task<SandboxSessionResult> ExchangeAsync(
-        IReadOnlyList<ReadOnlyMemory<byte>> frames, TimeSpan wall, int stdoutLimit, CancellationToken cancellationToken)
+        IReadOnlyList<ReadOnlyMemory<byte>> frames, TimeSpan wall, int stdoutLimit, int stderrLimit,
+        CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(!Alive, this);
         var clock = Stopwatch.StartNew();
@@ -98,8 +102,13 @@ sealed class SandboxSession : IAsyncDisposable
         var termination = SandboxTermination.Exited;
         int? exitCode = null;
         int? judgeSignal = null;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // What a program writes to the session's stderr (the assert harness's program process has it as stdout and
+        // stderr) counts against the output limit per exchange, as a sandbox of its own counts it per run.
+        using var overflow = new CancellationTokenSource();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overflow.Token);
         limit.CancelAfter(wall);
+        Volatile.Write(ref _overflow, overflow);
+        Volatile.Write(ref _stderrLimitAt, Interlocked.Read(ref _stderrBytes) + stderrLimit);
         try
         {
             foreach (var frame in frames)
@@ -137,12 +146,14 @@ sealed class SandboxSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            termination = SandboxTermination.WallTimeout;
+            termination = overflow.IsCancellationRequested ? SandboxTermination.OutputLimit : SandboxTermination.WallTimeout;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or JsonException or InvalidOperationException or FormatException)
         {
             // the session died or broke the protocol: handled below as an ending without pid 1's report
         }
+        Volatile.Write(ref _stderrLimitAt, long.MaxValue);
+        Volatile.Write(ref _overflow, null);
         if (exitCode is null || cancellationToken.IsCancellationRequested)
         {
             await KillAsync();
@@ -240,6 +251,17 @@ sealed class SandboxSession : IAsyncDisposable
             int n;
             while ((n = await stream.ReadAsync(chunk.AsMemory(0, 4096))) > 0)
             {
+                if (Interlocked.Add(ref _stderrBytes, n) > Volatile.Read(ref _stderrLimitAt))
+                {
+                    try
+                    {
+                        Volatile.Read(ref _overflow)?.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // the exchange has just ended
+                    }
+                }
                 lock (_stderr)
                 {
                     _stderr.Append(Encoding.UTF8.GetString(chunk, 0, n));

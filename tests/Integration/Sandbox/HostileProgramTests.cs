@@ -192,6 +192,22 @@ public class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Flooding_output_under_test_code_is_an_output_limit()
+    {
+        // The program's process writes to the run's own output: past the limit it is stopped, as a stdin test's is,
+        // even though every answer it gives is right.
+        var result = await Score("""
+            import sys
+            def gcd(a, b):
+                sys.stdout.write("x" * (1 << 20))
+                while b:
+                    a, b = b, a % b
+                return a
+            """, GcdReference);
+        SandboxFixture.AssertVerdict(CodeVerdict.OutputLimit, result);
+    }
+
+    [Fact]
     public async Task Writes_outside_the_tmpfs_do_not_reach_the_host()
     {
         var tag = Guid.NewGuid().ToString("N");
