@@ -161,7 +161,8 @@ public sealed class Sandbox : IDisposable
     /// <c>python3 -I -S -B runnerArguments…</c> as the sandbox's pid 1, which forks a judge per request) instead of a
     /// sandbox of its own: an idle session started with the same arguments is reused, or one is started. The limits are
     /// a batch's (<see cref="RunBatchAsync"/>) for <paramref name="programs"/> programs; a session that breaks one,
-    /// dies or breaks its protocol is killed and never reused, nor is one whose pid 1 has used half its CPU seconds
+    /// dies or breaks its protocol is killed and never reused, nor is one whose judge did not end normally (a program
+    /// killed it, say) or whose pid 1 has used half its CPU seconds
     /// (the rlimit covers the session's whole life). At most <see cref="SandboxOptions.MaxParallelRuns"/> runs and
     /// sessions are busy at once; idle sessions wait for the next request until the sandbox is disposed.</summary>
     public async Task<SandboxSessionResult> RunInSessionAsync(
@@ -210,7 +211,10 @@ public sealed class Sandbox : IDisposable
                 await RetireAsync(session);
                 throw;
             }
-            if (session.Alive && session.PidOneCpuSeconds < _options.CpuSeconds / 2.0 && Volatile.Read(ref _disposed) == 0)
+            // Reused only after a judge that ended normally: one that was killed or broke may have left its request
+            // half read, and the next judge would read on from there.
+            if (session.Alive && result.Run.ExitCode == 0 && session.PidOneCpuSeconds < _options.CpuSeconds / 2.0
+                && Volatile.Read(ref _disposed) == 0)
             {
                 idle.Push(session);
             }
