@@ -109,6 +109,23 @@ public sealed class StdinSessionTests(SandboxFixture fixture) : StdinBatchTests(
     }
 
     [Fact]
+    public async Task A_program_that_stops_its_judge_runs_into_the_wall_clock()
+    {
+        // A stopped judge reports nothing more: the host's wall clock for the whole request ends the session, and the
+        // tests it never reported are time limits.
+        var stopper = SandboxFixture.Completion("""
+            import os, signal
+            os.kill(os.getppid(), signal.SIGSTOP)
+            print("a")
+            """);
+        var stopped = await Batched.ScoreAsync(0, stopper, Reference("a", "a"));
+        Assert.Equal([CodeVerdict.TimeLimit, CodeVerdict.TimeLimit], Verdicts(stopped));
+
+        var next = await Batched.ScoreAsync(1, SandboxFixture.Completion("print(input())\n"), Reference("x"));
+        Assert.Equal([CodeVerdict.Accepted], Verdicts(next));
+    }
+
+    [Fact]
     public async Task Completions_judged_at_once_each_get_their_own_verdicts()
     {
         var right = SandboxFixture.Completion("print(input())\n");

@@ -208,6 +208,22 @@ public class HostileProgramTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Stopping_the_harness_is_a_time_limit()
+    {
+        // The program's process stops the harness that calls it (its parent): nothing more is reported, and the
+        // host's wall clock ends the run.
+        var result = await Score("""
+            import os, signal
+            def gcd(a, b):
+                os.kill(os.getppid(), signal.SIGSTOP)
+                while b:
+                    a, b = b, a % b
+                return a
+            """, GcdReference);
+        SandboxFixture.AssertVerdict(CodeVerdict.TimeLimit, result);
+    }
+
+    [Fact]
     public async Task Writes_outside_the_tmpfs_do_not_reach_the_host()
     {
         var tag = Guid.NewGuid().ToString("N");
