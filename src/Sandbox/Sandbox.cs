@@ -146,14 +146,20 @@ public sealed class Sandbox : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(programs, 1);
-        // The runner's own start, and its clean-up between programs (killing, reaping, emptying /tmp).
-        var margin = TimeSpan.FromSeconds(1 + 0.1 * programs);
-        var reportLine = (_options.MaxOutputBytes + 2L) / 3 * 4 + ReportLineBytes;
         return RunInSlotAsync(
-            new Launch(runnerArguments, RunnerAsPidOne: true,
-                TimeSpan.FromSeconds(_options.WallSeconds * programs) + margin,
-                (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes)),
+            new Launch(runnerArguments, RunnerAsPidOne: true, BatchWall(programs), BatchStdoutLimit(programs)),
             stdin, cancellationToken);
+    }
+
+    /// <summary>A batch's wall clock: <see cref="SandboxOptions.WallSeconds"/> per program, plus the runner's own start
+    /// and its clean-up between programs (killing, reaping, emptying /tmp).</summary>
+    TimeSpan BatchWall(int programs) => TimeSpan.FromSeconds(_options.WallSeconds * programs + 1 + 0.1 * programs);
+
+    /// <summary>A batch's stdout: every program's output base64-encoded on a report line of its own.</summary>
+    int BatchStdoutLimit(int programs)
+    {
+        var reportLine = (_options.MaxOutputBytes + 2L) / 3 * 4 + ReportLineBytes;
+        return (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes);
     }
 
     /// <summary>Runs one request (<paramref name="frames"/>, as the runner reads them) through a long-lived session of a
@@ -197,14 +203,11 @@ public sealed class Sandbox : IDisposable
                 }
                 session = started;
             }
-            var wall = TimeSpan.FromSeconds(_options.WallSeconds * programs + 1 + 0.1 * programs);
-            var reportLine = (_options.MaxOutputBytes + 2L) / 3 * 4 + ReportLineBytes;
             SandboxSessionResult result;
             try
             {
                 result = await session.ExchangeAsync(
-                    frames, wall, (int)Math.Min(Array.MaxLength, programs * reportLine + ReportLineBytes),
-                    _options.MaxOutputBytes, cancellationToken);
+                    frames, BatchWall(programs), BatchStdoutLimit(programs), _options.MaxOutputBytes, cancellationToken);
             }
             catch
             {
@@ -313,11 +316,7 @@ public sealed class Sandbox : IDisposable
         }
         finally
         {
-            if (slot is not null)
-            {
-                await slot.SweepAsync();
-                _cgroups!.Return(slot);
-            }
+            await ReturnSlotAsync(slot);
             _gate.Release();
         }
     }

@@ -91,38 +91,26 @@ public sealed class StdinSessionTests(SandboxFixture fixture) : StdinBatchTests(
         SandboxFixture.AssertVerdict(CodeVerdict.Accepted, handed);
     }
 
-    [Fact]
-    public async Task A_program_that_kills_its_judge_loses_only_its_own_tests()
+    [Theory]
+    // Killed, the judge reports nothing more and the tests it never reported are the program's runtime errors.
+    [InlineData("SIGKILL", CodeVerdict.RuntimeError, "killed its judge")]
+    // Stopped, it reports nothing more either: the host's wall clock for the whole request ends the session, and the
+    // tests it never reported are time limits.
+    [InlineData("SIGSTOP", CodeVerdict.TimeLimit, "wall-clock limit")]
+    public async Task A_program_that_signals_its_judge_loses_only_its_own_tests(string signal, CodeVerdict verdict, string detail)
     {
-        var killer = SandboxFixture.Completion("""
+        var signaller = SandboxFixture.Completion($"""
             import os, signal
-            os.kill(os.getppid(), signal.SIGKILL)
+            os.kill(os.getppid(), signal.{signal})
             print("a")
             """);
-        var killed = await Batched.ScoreAsync(0, killer, Reference("a", "a"));
-        Assert.Equal([CodeVerdict.RuntimeError, CodeVerdict.RuntimeError], Verdicts(killed));
-        Assert.Contains("killed its judge", killed.Tests[0].Detail);
+        var signalled = await Batched.ScoreAsync(0, signaller, Reference("a", "a"));
+        Assert.Equal([verdict, verdict], Verdicts(signalled));
+        Assert.Contains(detail, signalled.Tests[0].Detail);
 
         // The next completion is judged as if nothing had happened, whatever session it lands in.
         var next = await Batched.ScoreAsync(1, SandboxFixture.Completion("print(input())\n"), Reference("x", "y"));
         Assert.Equal([CodeVerdict.Accepted, CodeVerdict.Accepted], Verdicts(next));
-    }
-
-    [Fact]
-    public async Task A_program_that_stops_its_judge_runs_into_the_wall_clock()
-    {
-        // A stopped judge reports nothing more: the host's wall clock for the whole request ends the session, and the
-        // tests it never reported are time limits.
-        var stopper = SandboxFixture.Completion("""
-            import os, signal
-            os.kill(os.getppid(), signal.SIGSTOP)
-            print("a")
-            """);
-        var stopped = await Batched.ScoreAsync(0, stopper, Reference("a", "a"));
-        Assert.Equal([CodeVerdict.TimeLimit, CodeVerdict.TimeLimit], Verdicts(stopped));
-
-        var next = await Batched.ScoreAsync(1, SandboxFixture.Completion("print(input())\n"), Reference("x"));
-        Assert.Equal([CodeVerdict.Accepted], Verdicts(next));
     }
 
     [Fact]
