@@ -2,13 +2,15 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Policy;
 
-/// <summary>Process-wide libtorch settings, applied once by each host before any tensor work.</summary>
+/// <summary>Process-wide libtorch settings, applied once by each host before any tensor work: intra-op threads, and
+/// the C heap kept rather than handed back between steps (<see cref="NativeHeap"/>).</summary>
 public static class TorchRuntime
 {
     /// <param name="threads">intra-op threads; 0 = one per core</param>
     public static void Configure(int threads)
     {
         set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
+        NativeHeap.KeepFreedMemory();
     }
 
     /// <summary>The intra-op threads libtorch now runs with (what <see cref="Configure"/> set).</summary>

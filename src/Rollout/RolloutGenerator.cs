@@ -1,15 +1,23 @@
 using System.Diagnostics;
 using Pipeline.Contracts;
+using Pipeline.Policy;
 using Pipeline.Policy.Sampling;
 using Pipeline.Policy.Tokenization;
 
 namespace Pipeline.Rollout;
 
 /// <summary>Turns a <see cref="GenerateRollouts"/> command into one <see cref="RolloutGroupGenerated"/> per prompt,
-/// sampled with exactly the policy version the command names.</summary>
-public sealed class RolloutGenerator(PolicyCache policies)
+/// sampled with exactly the policy version the command names, on the worker's one sampling thread
+/// (<see cref="TorchThread"/>).</summary>
+public sealed class RolloutGenerator(PolicyCache policies) : IDisposable
 {
-    public IReadOnlyList<RolloutGroupGenerated> Generate(GenerateRollouts command)
+    readonly TorchThread _thread = new("rollout sampler");
+
+    public Task<IReadOnlyList<RolloutGroupGenerated>> GenerateAsync(GenerateRollouts command) => _thread.RunAsync(() => Generate(command));
+
+    public void Dispose() => _thread.Dispose();
+
+    IReadOnlyList<RolloutGroupGenerated> Generate(GenerateRollouts command)
     {
         Validate(command);
         var policy = policies.Get(PolicyLocation.Of(command));

@@ -1,5 +1,6 @@
 using Pipeline.Contracts;
 using Pipeline.Learner.Runs;
+using Pipeline.Policy;
 using Pipeline.Policy.Model;
 using Pipeline.Policy.Sampling;
 using Pipeline.Rewards;
@@ -14,8 +15,13 @@ namespace Pipeline.Learner.Evaluation;
 /// et al. 2021) and pass@1 estimated from the same samples (the mean share correct). Before generating anything it
 /// refuses a prompt that does not fit the policy's context and a kind that cannot be scored here (a code problem
 /// without a sandbox: <c>SandboxUnavailableException</c>), so a broken evaluation fails at once, not after sampling.</summary>
-public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
+public sealed class PolicyEvaluator(CompletionScorerRouter scorers) : IDisposable
 {
+    /// <summary>All sampling on one thread (<see cref="TorchThread"/>); scoring stays off it.</summary>
+    readonly TorchThread _thread = new("evaluator");
+
+    public void Dispose() => _thread.Dispose();
+
     /// <summary>Problems sampled together, at most; fewer when k samples each would make the batch larger than
     /// <see cref="RowsPerChunk"/> rows (a KV cache of thousands of long rows costs more to copy than it saves).</summary>
     const int PromptsPerChunk = 64;
@@ -38,11 +44,11 @@ public sealed class PolicyEvaluator(CompletionScorerRouter scorers)
             var chunk = problems.Skip(start).Take(perChunk).ToArray();
             int first = start;
             var prompts = chunk.Select(p => policy.Prompts.ForQuestion(p.Question)).ToArray();
-            var greedySequences = sampler.Sample(prompts, 1, new SamplingParameters(0f, 1f, maxTokens), (_, _) => 0);
+            var greedySequences = await _thread.RunAsync(() => sampler.Sample(prompts, 1, new SamplingParameters(0f, 1f, maxTokens), (_, _) => 0));
             var greedy = greedySequences.Select(g => policy.Tokenizer.Decode(g[0].Tokens)).ToArray();
             tally.AddGreedyLengths(greedySequences.Select(g => g[0].Tokens.Length));
-            var samples = k <= 0 ? null : sampler.Sample(prompts, k, new SamplingParameters(1f, 1f, maxTokens),
-                    (prompt, sample) => SampleSeeds.Derive(seed, -1, first + prompt, sample))
+            var samples = k <= 0 ? null : (await _thread.RunAsync(() => sampler.Sample(prompts, k, new SamplingParameters(1f, 1f, maxTokens),
+                    (prompt, sample) => SampleSeeds.Derive(seed, -1, first + prompt, sample))))
                 .Select(g => (IReadOnlyList<string>)g.Select(s => policy.Tokenizer.Decode(s.Tokens)).ToArray()).ToArray();
             await ScoreIntoAsync(tally, chunk, greedy, samples, cancellationToken);
             progress?.Report(first + chunk.Length);

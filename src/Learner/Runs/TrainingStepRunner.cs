@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Data.Stores;
 using Pipeline.Hosting;
 using Pipeline.Learner.Training;
+using Pipeline.Policy;
 
 namespace Pipeline.Learner.Runs;
 
@@ -23,8 +24,13 @@ public sealed record ConsumedBatchOutcome(StepResult? Step, PolicyPublished? Rec
 /// groups consumed), the step's metrics (<see cref="StepMetrics"/>, also handed to the <see cref="PipelineMeter"/>)
 /// and one log line. Announcing the version is the live run's business.</summary>
 public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStore steps, MetricStore metrics,
-    PipelineMeter meter, ILogger<TrainingStepRunner> logger)
+    PipelineMeter meter, ILogger<TrainingStepRunner> logger) : IDisposable
 {
+    /// <summary>Every GRPO step on one thread (<see cref="TorchThread"/>), whichever thread consumed the batch.</summary>
+    readonly TorchThread _thread = new("learner");
+
+    public void Dispose() => _thread.Dispose();
+
     public async Task<ConsumedBatchOutcome> RunAsync(ConsumedBatch batch, GrpoTrainer trainer, RunOptions run, CancellationToken cancellationToken)
     {
         var keys = batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray();
@@ -34,7 +40,7 @@ public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStor
                 cancellationToken);
             return new ConsumedBatchOutcome(null, null);
         }
-        var result = trainer.Step(batch.Groups);
+        var result = await _thread.RunAsync(() => trainer.Step(batch.Groups));
         var publishing = Stopwatch.StartNew();
         var recorded = result.Updated
             ? await recorder.RecordAsync(batch.RunId, batch.Version + 1, trainer, run.CheckpointDirectory, run.CheckpointFormat, cancellationToken)

@@ -15,7 +15,7 @@ public sealed class GenerateRolloutsConsumer(RolloutGenerator generator, ILogger
         var command = context.Message;
         logger.LogInformation("Sampling batch {BatchId} of run {RunId} with policy version {PolicyVersion} on worker {Worker}",
             command.BatchId, command.RunId, command.PolicyVersion, RolloutRegistration.WorkerId);
-        var groups = generator.Generate(command);
+        var groups = await generator.GenerateAsync(command);
         await context.PublishBatch(groups, context.CancellationToken);
         logger.LogInformation("Published {Groups} groups of batch {BatchId} of run {RunId} from worker {Worker}",
             groups.Count, command.BatchId, command.RunId, RolloutRegistration.WorkerId);

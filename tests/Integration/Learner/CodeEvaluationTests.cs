@@ -19,7 +19,11 @@ public sealed class CodeEvaluationTests : IDisposable
     public CodeEvaluationTests() =>
         _evaluator = new PolicyEvaluator(new CompletionScorerRouter([new MathScorer(Options.Create(new RewardOptions())), new CodeCompletionScorer(_sandboxes)]));
 
-    public void Dispose() => _sandboxes.Dispose();
+    public void Dispose()
+    {
+        _evaluator.Dispose();
+        _sandboxes.Dispose();
+    }
 
     [Fact]
     public async Task Solutions_pass_in_the_sandbox_and_pass_at_1_and_pass_at_k_count_them()
