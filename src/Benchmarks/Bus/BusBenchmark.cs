@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Data;
@@ -6,6 +7,7 @@ using Pipeline.Data.Stores;
 using Pipeline.Learner.Evaluation;
 using Pipeline.Learner.Runs;
 using Pipeline.Orchestration;
+using Pipeline.Policy;
 using Pipeline.Policy.Checkpoints;
 
 namespace Pipeline.Benchmarks.Bus;
@@ -53,6 +55,15 @@ public static class BusBenchmark
         var environment = configuration.AsEnumerable()
             .Where(kv => kv.Value is not null && (kv.Key.StartsWith("RabbitMq:") || kv.Key.StartsWith("Storage:") || kv.Key.StartsWith("Hangfire:")))
             .ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
+        // Like with like: the services share this machine as the embedded run's learner and rollout shared its process,
+        // so each gets the libtorch threads that run had (its thread plan, TorchRuntime.SideBySide) unless the
+        // settings give the service its own. With one thread per core each, the two services' parallel regions wait
+        // on each other's preempted threads.
+        foreach (var service in new[] { "Learner", "Rollout" })
+        {
+            int threads = configuration.GetValue<int>($"{service}:TorchThreads");
+            environment[$"{service}__TorchThreads"] = (threads > 0 ? threads : TorchRuntime.Threads).ToString(CultureInfo.InvariantCulture);
+        }
         await using (var database = StorageServices.Build(configuration))
             await database.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellation);
         using var services = new ServiceProcesses(Path.Combine(scratch, "logs"), environment);

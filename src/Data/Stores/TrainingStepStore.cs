@@ -54,11 +54,14 @@ public sealed class TrainingStepStore(IDbContextFactory<PipelineDbContext> conte
                 CreatedAt = time.GetUtcNow(),
             });
             await db.SaveChangesAsync(ct);
+            // One statement per batch and outcome, not one per group: a step's groups are marked in two round trips.
             var dropped = step.Dropped.Select(d => (d.Batch, d.Prompt)).ToHashSet();
-            foreach (var (batch, prompt) in step.Groups)
+            var marks = step.Groups.GroupBy(g => (g.Batch, Trained: step.PolicyVersion is not null && !dropped.Contains(g)), g => g.Prompt);
+            foreach (var mark in marks)
             {
-                bool trained = step.PolicyVersion is not null && !dropped.Contains((batch, prompt));
-                await db.ScoredGroups.Where(g => g.RunId == step.RunId && g.BatchId == batch && g.PromptId == prompt)
+                var (batch, trained) = mark.Key;
+                var prompts = mark.ToArray();
+                await db.ScoredGroups.Where(g => g.RunId == step.RunId && g.BatchId == batch && prompts.Contains(g.PromptId))
                     .ExecuteUpdateAsync(s => s.SetProperty(g => g.ConsumedAtStep, step.Step).SetProperty(g => g.TrainedOn, trained), ct);
             }
         }, committed: (db, ct) => db.TrainingSteps.AnyAsync(s => s.RunId == step.RunId && s.Step == step.Step, ct), cancellationToken);
