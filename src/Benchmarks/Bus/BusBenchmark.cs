@@ -22,8 +22,9 @@ public sealed record BusBenchmarkMode(double SamplesPerSecond, double Accuracy, 
 
 /// <param name="Ratio">services ÷ embedded samples per second</param>
 /// <param name="SamePrompts">whether both runs drew the same prompts, batch for batch</param>
+/// <param name="WarmupSteps">the steps of the untimed run each mode made first (0: none)</param>
 public sealed record BusBenchmarkResult(BusBenchmarkMode Embedded, BusBenchmarkMode Services, double Ratio,
-    double AccuracyDifference, bool SamePrompts, int RolloutWorkers, int Verifiers);
+    double AccuracyDifference, bool SamePrompts, int RolloutWorkers, int Verifiers, int WarmupSteps);
 
 /// <summary>The same run twice, in one sitting on one machine: embedded (in-memory bus, SQLite) and as separate
 /// service processes over RabbitMQ and PostgreSQL, with the same settings and seed. The ratio of their end-to-end
@@ -31,9 +32,13 @@ public sealed record BusBenchmarkResult(BusBenchmarkMode Embedded, BusBenchmarkM
 /// where it goes; the accuracy difference shows that distribution does not change what is learned.</summary>
 public static class BusBenchmark
 {
+    /// <param name="warmupSteps">each mode first makes an untimed run of this many steps (0: none), so that both timed runs
+    /// start warm: the first batch's first calls — JIT compilation, libtorch's kernel set-up, the first database and
+    /// broker round trips — are paid once per process, by one process embedded and by three as services</param>
     public static async Task<BusBenchmarkResult> RunAsync(IConfiguration configuration, RunSettings config, PolicyEvaluator evaluator,
-        int rolloutWorkers, int verifiers, string scratch, CancellationToken cancellation)
+        int rolloutWorkers, int verifiers, int warmupSteps, string scratch, CancellationToken cancellation)
     {
+        var warmup = warmupSteps > 0 ? WarmupRun(config, warmupSteps) : null;
         int samples = config.Run.Steps * config.Run.PromptsPerBatch * config.Run.GroupSize;
         var heldOut = TaskSources.For(config).HeldOut;
         async Task<double> Accuracy(string checkpoint)
@@ -48,6 +53,7 @@ public static class BusBenchmark
             ["Storage:Provider"] = "sqlite",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(scratch, "embedded.db")}",
         }).Build();
+        if (warmup is not null) await EmbeddedRun.RunAsync(embeddedSettings, warmup, null, null, cancellation);
         var outcome = (await EmbeddedRun.RunAsync(embeddedSettings, config, null, null, cancellation)).Outcome;
         var embeddedRun = await StoredRunTimes.ReadAsync(embeddedSettings, outcome.RunId, cancellation);
         var embedded = embeddedRun.Mode(samples, await Accuracy(outcome.FinalCheckpoint));
@@ -70,14 +76,33 @@ public static class BusBenchmark
         services.Start("Learner");
         for (int i = 0; i < rolloutWorkers; i++) services.Start("Rollout", i);
         for (int i = 0; i < verifiers; i++) services.Start("Verifier", i);
-        var runId = await RemoteRun.StartAsync(configuration, config, cancellation);
-        var report = await RemoteRun.WaitAsync(configuration, runId, TimeSpan.FromMinutes(60), _ => { }, cancellation);
-        if (report.Run.Status != RunStatus.Completed)
-            throw new InvalidOperationException($"the services' run {runId} ended {report.Run.Status}: {report.Run.Error} (logs in {scratch}/logs)");
+        if (warmup is not null) await RunOnServicesAsync(configuration, warmup, scratch, cancellation);
+        var runId = await RunOnServicesAsync(configuration, config, scratch, cancellation);
         var servicesRun = await StoredRunTimes.ReadAsync(configuration, runId, cancellation);
         var distributed = servicesRun.Mode(samples, await Accuracy(servicesRun.FinalCheckpoint));
 
         return new BusBenchmarkResult(embedded, distributed, distributed.SamplesPerSecond / embedded.SamplesPerSecond,
-            distributed.Accuracy - embedded.Accuracy, embeddedRun.Prompts.SequenceEqual(servicesRun.Prompts), rolloutWorkers, verifiers);
+            distributed.Accuracy - embedded.Accuracy, embeddedRun.Prompts.SequenceEqual(servicesRun.Prompts), rolloutWorkers, verifiers, warmupSteps);
+    }
+
+    /// <summary>The timed run's settings cut to <paramref name="steps"/> steps, with another seed, evaluating its last
+    /// version (so that the evaluator's first calls are made too).</summary>
+    static RunSettings WarmupRun(RunSettings config, int steps)
+    {
+        var run = config.Run.Clone();
+        run.Steps = steps;
+        run.Seed = config.Run.Seed + 1;
+        run.EvaluateEvery = steps;
+        return config with { Run = run };
+    }
+
+    /// <summary>Starts a run on the services and waits until it has completed with its last version evaluated.</summary>
+    static async Task<Guid> RunOnServicesAsync(IConfiguration configuration, RunSettings run, string scratch, CancellationToken cancellation)
+    {
+        var runId = await RemoteRun.StartAsync(configuration, run, cancellation);
+        var report = await RemoteRun.WaitAsync(configuration, runId, TimeSpan.FromMinutes(60), _ => { }, cancellation);
+        if (report.Run.Status != RunStatus.Completed)
+            throw new InvalidOperationException($"the services' run {runId} ended {report.Run.Status}: {report.Run.Error} (logs in {scratch}/logs)");
+        return runId;
     }
 }

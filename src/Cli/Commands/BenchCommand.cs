@@ -30,17 +30,23 @@ public static class BenchCommand
     {
         var rollouts = new Option<int>("--rollout-workers") { Description = "Rollout worker processes.", DefaultValueFactory = _ => 1 };
         var verifiers = new Option<int>("--verifiers") { Description = "Verifier processes.", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup-steps")
+        {
+            Description = "Steps of an untimed run each mode makes first, so that both timed runs start warm (0: time the first run of cold processes).",
+            DefaultValueFactory = _ => 4,
+        };
         return PipelineCommand.Create("bus",
             "End-to-end samples/s of the same run embedded and as separate services over RabbitMQ + PostgreSQL (RabbitMq:* and Storage:* " +
             "must point at a running broker and database, e.g. from `eval \"$(infra/services.sh up)\"`), with the same settings and seed and by " +
             "default the embedded topology (one rollout worker, one verifier); where the wall time went, per step, from what each run stored; and " +
             "the held-out accuracy of each.",
-            [rollouts, verifiers], async context =>
+            [rollouts, verifiers, warmup], async context =>
         {
             var configuration = context.Configuration;
             if (string.IsNullOrWhiteSpace(configuration["RabbitMq:Host"]) || !string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException("bench bus needs RabbitMq:Host and Storage:Provider=postgres (try: eval \"$(infra/services.sh up)\")");
             if (context.Get(rollouts) < 1 || context.Get(verifiers) < 1) throw new ArgumentException("--rollout-workers and --verifiers must be at least 1");
+            if (context.Get(warmup) < 0) throw new ArgumentException("--warmup-steps must be 0 or more");
             var runConfig = RunSettings.From(configuration);
             runConfig = runConfig with { Run = runConfig.Run.WithAbsolutePaths() };
             // Fail in one sentence now, not after the embedded run, when the broker does not answer.
@@ -48,14 +54,15 @@ public static class BenchCommand
             var scratch = Directory.CreateTempSubdirectory("pipeline-bench-bus-").FullName;
             using var services = CommandServices.Build(configuration);
             context.Note($"bench bus: the run embedded first, then on {context.Get(rollouts)} rollout workers and {context.Get(verifiers)} verifiers " +
-                $"over {configuration["RabbitMq:Host"]} (service logs in {scratch}/logs)");
+                $"over {configuration["RabbitMq:Host"]}, each after an untimed warm-up run of {context.Get(warmup)} step(s) (service logs in {scratch}/logs)");
             var result = await BusBenchmark.RunAsync(configuration, runConfig, services.GetRequiredService<PolicyEvaluator>(),
-                context.Get(rollouts), context.Get(verifiers), scratch, context.Cancellation);
+                context.Get(rollouts), context.Get(verifiers), context.Get(warmup), scratch, context.Cancellation);
 
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{runConfig.Run.Steps}×{runConfig.Run.PromptsPerBatch}×{runConfig.Run.GroupSize} samples[/]")
                 .Caption(Markup.Escape($"start: run created → version 0 published; waiting: per step, the learner idle until its batch's last group arrived; " +
                     $"training: per step, batch ready → version recorded (GRPO step, checkpoint, database); end: last version → run finished. " +
-                    $"Both runs drew {(result.SamePrompts ? "the same" : "DIFFERENT")} prompts."));
+                    $"Both runs drew {(result.SamePrompts ? "the same" : "DIFFERENT")} prompts" +
+                    (result.WarmupSteps > 0 ? $", each after an untimed warm-up run of {result.WarmupSteps} step(s) in the same processes." : "; no warm-up: both include their processes' first calls.")));
             foreach (var column in new[] { "mode", "samples/s", "wall s", "versions", "start s", "waiting s/step", "training s/step", "end s", "held-out accuracy" })
                 table.AddColumn(new TableColumn(column).RightAligned());
             void Row(string name, BusBenchmarkMode m) => table.AddRow(name, $"{m.SamplesPerSecond:F1}", $"{m.WallSeconds:F1}", $"{m.PolicyVersions}",

@@ -17,7 +17,7 @@ public sealed class BenchBusTests(DistributedFixture fixture, ITestOutputHelper 
         var json = Path.Combine(fixture.WorkingDirectory, $"bus-{Guid.NewGuid():N}.json");
         await using var bench = ObservedProcess.Start("pipeline bench bus", DistributedFixture.Dll("pipeline"),
             ["bench", "bus", "--config", fixture.SmokeConfig, "--set", "Run:Steps=3", "--set", $"Run:CheckpointDirectory=bus-{Guid.NewGuid():N}",
-                "--json", json],
+                "--warmup-steps", "1", "--json", json],
             cluster.Environment(), fixture.WorkingDirectory);
 
         int exitCode = await bench.WaitForExitAsync(TimeSpan.FromMinutes(15));
@@ -29,6 +29,7 @@ public sealed class BenchBusTests(DistributedFixture fixture, ITestOutputHelper 
         Assert.Equal(1, root.GetProperty("rollout_workers").GetInt32());
         Assert.Equal(1, root.GetProperty("verifiers").GetInt32());
         Assert.True(root.GetProperty("same_prompts").GetBoolean());
+        Assert.Equal(1, root.GetProperty("warmup_steps").GetInt32());
         var embedded = root.GetProperty("embedded");
         var services = root.GetProperty("services");
         Assert.Equal(services.GetProperty("samples_per_second").GetDouble() / embedded.GetProperty("samples_per_second").GetDouble(),
