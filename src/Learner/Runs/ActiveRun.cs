@@ -22,10 +22,14 @@ sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrai
     public TaskCompletionSource<RunOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
-    /// <summary>The latest published policy version.</summary>
-    public int Version => Published?.Version ?? 0;
+    /// <summary>The latest policy version: trained, though perhaps still being recorded (then <see cref="Published"/>
+    /// is one behind it).</summary>
+    public int Version => Math.Max(Trained, Published?.Version ?? 0);
 
-    /// <summary>The announcement of <see cref="Version"/>: where it lies and its hash, which each dispatched batch carries.</summary>
+    /// <summary>The version the latest step of this learner made (0 before it made one).</summary>
+    public int Trained { get; set; }
+
+    /// <summary>The latest announced version: where it lies and its hash, which each dispatched batch carries.</summary>
     public PolicyPublished? Published { get; set; }
     public int NextBatch { get; set; }
 

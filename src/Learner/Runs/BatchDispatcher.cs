@@ -12,8 +12,8 @@ public sealed class BatchDispatcher(ScoredGroupStore groups, IBus bus, ILogger<B
 {
     static readonly Uri GenerateRolloutsQueue = new($"queue:{Queues.GenerateRollouts}");
 
-    /// <summary>Sends the run's next batch that no learner has consumed, for its prompts that have no stored group; a
-    /// send while the broker is away waits for it (<see cref="BusRetry"/>).</summary>
+    /// <summary>Sends the run's next batch that no learner has consumed, for its prompts that have no stored group, to be
+    /// sampled with the latest announced version; a send while the broker is away waits for it (<see cref="BusRetry"/>).</summary>
     internal async Task DispatchNextAsync(ActiveRun active, CancellationToken cancellationToken)
     {
         var settings = active.Config.Run;
@@ -21,7 +21,8 @@ public sealed class BatchDispatcher(ScoredGroupStore groups, IBus bus, ILogger<B
         if (active.NextBatch >= settings.Steps) return;
         int batchId = active.NextBatch++;
         var prompts = active.Feed.Batch(batchId);
-        active.Dispatched(batchId, active.Version, prompts.Count);
+        var policy = active.Published!;
+        active.Dispatched(batchId, policy.Version, prompts.Count);
         // Groups of this batch already stored (sent before a learner restart, or stored before their batch was
         // dispatched here) are counted from the database and not generated again: counts come from what is stored.
         var stored = await CountStoredAsync(active, batchId, cancellationToken);
@@ -31,9 +32,9 @@ public sealed class BatchDispatcher(ScoredGroupStore groups, IBus bus, ILogger<B
         {
             RunId = active.RunId,
             BatchId = batchId,
-            PolicyVersion = active.Version,
-            PolicyCheckpointUri = active.Published!.CheckpointUri,
-            PolicySha256 = active.Published.Sha256,
+            PolicyVersion = policy.Version,
+            PolicyCheckpointUri = policy.CheckpointUri,
+            PolicySha256 = policy.Sha256,
             Prompts = missing,
             GroupSize = settings.GroupSize,
             Sampling = new SamplingSettings { Temperature = settings.Temperature, TopP = settings.TopP, MaxTokens = settings.MaxTokens, Seed = settings.Seed, Stop = settings.Stop },

@@ -7,20 +7,35 @@ namespace Pipeline.Learner.Runs;
 
 /// <summary>Writes a policy version and records it: the checkpoint (weights, config and the optimizer state beside
 /// them) is written and fsynced (<see cref="Checkpoint.Save"/>), then its URI and hash are recorded in the run
-/// database. Announcing it is the caller's choice (<see cref="WeightPublisher"/> does; a replay does not).</summary>
+/// database. Announcing it is the caller's choice (<see cref="WeightPublisher"/> does; a replay does not). The
+/// learner's loop does it in two halves: <see cref="Stage"/> right after the step, on the step's thread, and
+/// <see cref="RecordAsync(Guid, int, StagedCheckpoint, CheckpointFormat, CancellationToken)"/> while the next step
+/// trains.</summary>
 public sealed class PolicyRecorder(PolicyVersionStore versions)
 {
     public async Task<PolicyPublished> RecordAsync(Guid runId, int version, GrpoTrainer trainer, string checkpointDirectory,
         CheckpointFormat format, CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(checkpointDirectory, runId.ToString("N"), $"v{version:D5}");
-        var sha256 = Checkpoint.Save(trainer.Policy, directory, format,
+        using var staged = Stage(runId, version, trainer, checkpointDirectory, format);
+        return await RecordAsync(runId, version, staged, format, cancellationToken);
+    }
+
+    /// <summary>The version's files written (weights and optimizer state as the trainer holds them now), not yet
+    /// durable nor in place.</summary>
+    public static StagedCheckpoint Stage(Guid runId, int version, GrpoTrainer trainer, string checkpointDirectory, CheckpointFormat format) =>
+        Checkpoint.Stage(trainer.Policy, Path.Combine(checkpointDirectory, runId.ToString("N"), $"v{version:D5}"), format,
             staging => trainer.SaveOptimizerState(Path.Combine(staging, Checkpoint.OptimizerFile)));
+
+    /// <summary>Makes a staged version durable and puts it in place, then records it.</summary>
+    public async Task<PolicyPublished> RecordAsync(Guid runId, int version, StagedCheckpoint staged, CheckpointFormat format,
+        CancellationToken cancellationToken)
+    {
+        var sha256 = staged.Commit();
         var recorded = new PolicyPublished
         {
             RunId = runId,
             Version = version,
-            CheckpointUri = CheckpointUris.FromPath(directory),
+            CheckpointUri = CheckpointUris.FromPath(staged.Directory),
             Sha256 = sha256,
             Format = Checkpoint.FormatName(format),
         };

@@ -255,11 +255,15 @@ public sealed class RunCoordinator(
         }
     }
 
+    /// <summary>Trains the run's batches in order. Each step is recorded — its version made durable, recorded and announced,
+    /// its rows written, the next batch dispatched (<see cref="FinishAsync"/>) — while the next step trains, one record at
+    /// a time and in step order; the step after that waits for it.</summary>
     async Task TrainLoopAsync(ActiveRun active)
     {
         var stopping = lifetime.ApplicationStopping;
         using var endLease = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var keeping = lease.KeepAsync(active.RunId, active.LoseLease, endLease.Token);
+        var recording = Task.CompletedTask;
         try
         {
             var settings = active.Config.Run;
@@ -269,6 +273,7 @@ public sealed class RunCoordinator(
                 {
                     // Every step is already on disk and in the database: the run stays running, and the next learner
                     // (a standby at once, the lease given up) resumes it from there.
+                    await recording;
                     logger.LogInformation("Stopping: run {RunId} stays running after {Steps} steps and resumes with the next learner", active.RunId, active.FinishedBatches);
                     await ReleaseQuietlyAsync(active.RunId);
                     _active.TryRemove(active.RunId, out _);
@@ -277,10 +282,20 @@ public sealed class RunCoordinator(
                 }
                 // Fenced: the step is trained and recorded only with the lease held for a whole lease period from here.
                 if (!await lease.TryHoldAsync(active.RunId, CancellationToken.None)) throw new LeaseLostException(active.RunId);
-                await TrainAsync(active, batch);
+                var trained = await TrainAsync(active, batch);
                 active.FinishedBatches++;
-                if (active.NextBatch < settings.Steps) await dispatcher.DispatchNextAsync(active, CancellationToken.None);
+                try
+                {
+                    await recording;
+                }
+                catch
+                {
+                    trained.Dispose();
+                    throw;
+                }
+                recording = FinishAsync(active, batch, trained);
             }
+            await recording;
             bool finalEvaluated = settings.EvaluateEvery > 0 && active.Version % settings.EvaluateEvery == 0;
             if (!finalEvaluated)
                 await EnqueueEvaluationAsync(active.RunId, active.Version);
@@ -290,12 +305,14 @@ public sealed class RunCoordinator(
         }
         catch (Exception e) when (e is LeaseLostException or ChannelClosedException { InnerException: LeaseLostException })
         {
+            await SettleAsync(active, recording);
             logger.LogWarning("Run {RunId}: another learner holds it now; this learner stops training it after {Steps} steps", active.RunId, active.FinishedBatches);
             _active.TryRemove(active.RunId, out _);
             active.Completion.TrySetException(e as LeaseLostException ?? e.InnerException!);
         }
         catch (Exception e)
         {
+            await SettleAsync(active, recording);
             var cause = e is ChannelClosedException { InnerException: RunFailedException failed } ? failed : e;
             logger.LogError(cause, "Run {RunId} failed", active.RunId);
             await runs.MarkFailedAsync(active.RunId, cause.Message);
@@ -306,6 +323,20 @@ public sealed class RunCoordinator(
             await endLease.CancelAsync();
             await keeping;
             active.Trainer.Dispose();
+        }
+    }
+
+    /// <summary>Lets a step's record that is still under way end before the loop gives the run up; its own failure, if
+    /// that is not what ended the loop, is logged.</summary>
+    async Task SettleAsync(ActiveRun active, Task recording)
+    {
+        try
+        {
+            await recording;
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug("Run {RunId}: recording its last step ended with {Message}", active.RunId, e.Message);
         }
     }
 
@@ -377,7 +408,8 @@ public sealed class RunCoordinator(
         }
     }
 
-    async Task TrainAsync(ActiveRun active, PendingBatch batch)
+    /// <summary>A batch's GRPO step (none for a stale batch), its version staged on disk; the run's version moves on.</summary>
+    async Task<TrainedBatch> TrainAsync(ActiveRun active, PendingBatch batch)
     {
         bool stale = active.IsStale(batch.PolicyVersion);
         if (stale)
@@ -388,17 +420,32 @@ public sealed class RunCoordinator(
         }
         var consumed = new ConsumedBatch(active.RunId, active.FinishedBatches + 1, batch.BatchId, batch.PolicyVersion, active.Version, stale,
             batch.Groups.Values.OrderBy(g => g.PromptId).ToArray());
-        var outcome = await stepRunner.RunAsync(consumed, active.Trainer, active.Config.Run, CancellationToken.None);
-        if (outcome.Recorded is { } recorded)
+        var trained = await stepRunner.TrainAsync(consumed, active.Trainer, active.Config.Run);
+        if (trained.Staged is not null) active.Trained = consumed.Version + 1;
+        return trained;
+    }
+
+    /// <summary>A trained batch recorded (<see cref="TrainingStepRunner.RecordAsync"/>), its version announced and, every
+    /// <c>EvaluateEvery</c> versions, evaluated; then the run's next batch is dispatched with it.</summary>
+    async Task FinishAsync(ActiveRun active, PendingBatch batch, TrainedBatch trained)
+    {
+        using (trained)
         {
-            await publisher.AnnounceAsync(recorded, CancellationToken.None);
-            active.Published = recorded;
-            if (active.Config.Run.EvaluateEvery > 0 && active.Version % active.Config.Run.EvaluateEvery == 0)
-                await EnqueueEvaluationAsync(active.RunId, active.Version);
+            var outcome = await stepRunner.RecordAsync(trained, active.Config.Run, CancellationToken.None);
+            if (outcome.Recorded is { } recorded)
+            {
+                await publisher.AnnounceAsync(recorded, CancellationToken.None);
+                active.Published = recorded;
+                if (active.Config.Run.EvaluateEvery > 0 && recorded.Version % active.Config.Run.EvaluateEvery == 0)
+                    await EnqueueEvaluationAsync(active.RunId, recorded.Version);
+            }
+            if (outcome.Step is { } step)
+            {
+                active.GeneratedTokens += batch.Groups.Values.Sum(g => g.Completions.Sum(c => (long)c.TokenIds.Length / sizeof(int)));
+                double tokensPerSecond = active.GeneratedTokens / Math.Max(1e-9, active.Clock.Elapsed.TotalSeconds);
+                foreach (var observer in _observers) observer.OnStep(active.RunId, batch.BatchId, active.Published!.Version, step, tokensPerSecond);
+            }
         }
-        if (outcome.Step is not { } step) return;
-        active.GeneratedTokens += batch.Groups.Values.Sum(g => g.Completions.Sum(c => (long)c.TokenIds.Length / sizeof(int)));
-        double tokensPerSecond = active.GeneratedTokens / Math.Max(1e-9, active.Clock.Elapsed.TotalSeconds);
-        foreach (var observer in _observers) observer.OnStep(active.RunId, batch.BatchId, active.Version, step, tokensPerSecond);
+        if (active.NextBatch < active.Config.Run.Steps) await dispatcher.DispatchNextAsync(active, CancellationToken.None);
     }
 }

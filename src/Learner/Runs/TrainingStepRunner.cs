@@ -22,7 +22,9 @@ public sealed record ConsumedBatchOutcome(StepResult? Step, PolicyPublished? Rec
 /// <summary>Consumes one batch the same way in a live run and in a replay: the GRPO step (unless the batch is stale),
 /// the new policy version written and recorded with its optimizer state, the training-step row (which also marks the
 /// groups consumed), the step's metrics (<see cref="StepMetrics"/>, also handed to the <see cref="PipelineMeter"/>)
-/// and one log line. Announcing the version is the live run's business.</summary>
+/// and one log line. Announcing the version is the live run's business. In two halves, so that a live run records one
+/// step while the next one trains: <see cref="TrainAsync"/> (the step, and its version's files staged) and
+/// <see cref="RecordAsync"/> (the version made durable and recorded, then the rows).</summary>
 public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStore steps, MetricStore metrics,
     PipelineMeter meter, ILogger<TrainingStepRunner> logger) : IDisposable
 {
@@ -31,28 +33,53 @@ public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStor
 
     public void Dispose() => _thread.Dispose();
 
+    /// <summary>Both halves, one after the other.</summary>
     public async Task<ConsumedBatchOutcome> RunAsync(ConsumedBatch batch, GrpoTrainer trainer, RunOptions run, CancellationToken cancellationToken)
     {
-        var keys = batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray();
-        if (batch.Stale)
+        using var trained = await TrainAsync(batch, trainer, run);
+        return await RecordAsync(trained, run, cancellationToken);
+    }
+
+    /// <summary>The GRPO step on the learner's thread (none for a stale batch) and, when it updated the policy, the new
+    /// version's files staged beside the checkpoint directory: after this the trainer may take its next step.</summary>
+    public async Task<TrainedBatch> TrainAsync(ConsumedBatch batch, GrpoTrainer trainer, RunOptions run)
+    {
+        if (batch.Stale) return new TrainedBatch(batch, null, null, trainer.LearningRate, 0);
+        return await _thread.RunAsync(() =>
         {
-            await steps.AddAsync(Record(batch, null, null, keys.Select(k => new DroppedGroup(k.BatchId, k.PromptId, DroppedGroup.Stale)).ToArray(), trainer),
-                cancellationToken);
+            var result = trainer.Step(batch.Groups);
+            var staging = Stopwatch.StartNew();
+            var staged = result.Updated
+                ? PolicyRecorder.Stage(batch.RunId, batch.Version + 1, trainer, run.CheckpointDirectory, run.CheckpointFormat)
+                : null;
+            return new TrainedBatch(batch, result, staged, trainer.LearningRate, staging.Elapsed.TotalSeconds);
+        });
+    }
+
+    /// <summary>Records a trained batch: its version made durable and recorded, the training-step row, the metrics and
+    /// the log line. Steps are recorded one at a time, in order.</summary>
+    public async Task<ConsumedBatchOutcome> RecordAsync(TrainedBatch trained, RunOptions run, CancellationToken cancellationToken)
+    {
+        var batch = trained.Batch;
+        var keys = batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray();
+        if (trained.Step is not { } result)
+        {
+            await steps.AddAsync(Record(batch, null, null, keys.Select(k => new DroppedGroup(k.BatchId, k.PromptId, DroppedGroup.Stale)).ToArray(),
+                trained.LearningRate), cancellationToken);
             return new ConsumedBatchOutcome(null, null);
         }
-        var result = await _thread.RunAsync(() => trainer.Step(batch.Groups));
         var publishing = Stopwatch.StartNew();
-        var recorded = result.Updated
-            ? await recorder.RecordAsync(batch.RunId, batch.Version + 1, trainer, run.CheckpointDirectory, run.CheckpointFormat, cancellationToken)
+        var recorded = trained.Staged is { } staged
+            ? await recorder.RecordAsync(batch.RunId, batch.Version + 1, staged, run.CheckpointFormat, cancellationToken)
             : null;
         var dropped = result.Dropped.Select(i => new DroppedGroup(keys[i].BatchId, keys[i].PromptId, DroppedGroup.ZeroVariance)).ToArray();
-        await steps.AddAsync(Record(batch, recorded, recorded?.Sha256, dropped, trainer), cancellationToken);
+        await steps.AddAsync(Record(batch, recorded, recorded?.Sha256, dropped, trained.LearningRate), cancellationToken);
         var timing = new StepTiming(
             batch.Groups.Max(g => g.GenerationSeconds),
             batch.Groups.Sum(g => g.ScoringSeconds),
             result.Seconds,
-            publishing.Elapsed.TotalSeconds);
-        var values = StepMetrics.Of(result, timing, batch.BehaviourVersion, batch.Version - batch.BehaviourVersion, trainer.LearningRate);
+            trained.StagingSeconds + publishing.Elapsed.TotalSeconds);
+        var values = StepMetrics.Of(result, timing, batch.BehaviourVersion, batch.Version - batch.BehaviourVersion, trained.LearningRate);
         await metrics.AppendStepAsync(batch.RunId, batch.BatchId, values, cancellationToken);
         meter.RecordStep(batch.RunId, values);
         logger.LogInformation("run {RunId} step {Step} (batch {BatchId}) -> v{Version}: reward {Reward:F3} ± {RewardStd:F3}, acc {Accuracy:P0}, groups {GroupsUsed}/{Groups}, kl {Kl:F4}, entropy {Entropy:F3}, len {Length:F1}, {Seconds:F2} s",
@@ -62,7 +89,7 @@ public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStor
         return new ConsumedBatchOutcome(result, recorded);
     }
 
-    static TrainingStepRecord Record(ConsumedBatch batch, PolicyPublished? recorded, string? sha256, IReadOnlyList<DroppedGroup> dropped, GrpoTrainer trainer) =>
+    static TrainingStepRecord Record(ConsumedBatch batch, PolicyPublished? recorded, string? sha256, IReadOnlyList<DroppedGroup> dropped, double learningRate) =>
         new(batch.RunId, batch.Step, batch.BatchId, batch.BehaviourVersion, recorded?.Version, sha256,
-            batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray(), dropped, trainer.LearningRate);
+            batch.Groups.Select(g => (g.BatchId, g.PromptId)).ToArray(), dropped, learningRate);
 }

@@ -38,29 +38,38 @@ public static class Checkpoint
     public static string Save(CausalLm policy, string directory, CheckpointFormat format = CheckpointFormat.Fp32,
         Action<string>? writeBeside = null)
     {
+        using var staged = Stage(policy, directory, format, writeBeside);
+        return staged.Commit();
+    }
+
+    /// <summary>The first half of <see cref="Save"/>: every file written into a staging directory beside
+    /// <paramref name="directory"/>, not yet fsynced nor renamed into place. From here on the checkpoint no longer
+    /// depends on <paramref name="policy"/>, which may change (the learner's next step) while
+    /// <see cref="StagedCheckpoint.Commit"/> makes it durable on another thread.</summary>
+    public static StagedCheckpoint Stage(CausalLm policy, string directory, CheckpointFormat format = CheckpointFormat.Fp32,
+        Action<string>? writeBeside = null)
+    {
         var weightsFile = WeightsFileOf(format);
         var full = Path.GetFullPath(directory);
         var parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{directory}' has no parent directory");
         Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
-        Directory.CreateDirectory(staging);
+        var staged = new StagedCheckpoint(Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial"), full, weightsFile);
+        Directory.CreateDirectory(staged.Staging);
         try
         {
             var config = policy.Config with { TorchDtype = "float32" };
-            File.WriteAllText(Path.Combine(staging, ConfigFile), JsonSerializer.Serialize(config, Json));
-            File.WriteAllText(Path.Combine(staging, GenerationConfigFile), GenerationConfig(config));
-            policy.Tokenizer.SaveTo(staging);
-            if (format == CheckpointFormat.Fp8) Fp8Weights.Save(policy.state_dict(), Path.Combine(staging, weightsFile));
-            else SaveWeights(policy, Path.Combine(staging, weightsFile));
-            writeBeside?.Invoke(staging);
-            foreach (var file in Directory.GetFiles(staging)) Fsync(file);
-            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
-            Directory.Move(staging, full);
-            return Sha256(Path.Combine(full, weightsFile));
+            File.WriteAllText(Path.Combine(staged.Staging, ConfigFile), JsonSerializer.Serialize(config, Json));
+            File.WriteAllText(Path.Combine(staged.Staging, GenerationConfigFile), GenerationConfig(config));
+            policy.Tokenizer.SaveTo(staged.Staging);
+            if (format == CheckpointFormat.Fp8) Fp8Weights.Save(policy.state_dict(), Path.Combine(staged.Staging, weightsFile));
+            else SaveWeights(policy, Path.Combine(staged.Staging, weightsFile));
+            writeBeside?.Invoke(staged.Staging);
+            return staged;
         }
-        finally
+        catch
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            staged.Dispose();
+            throw;
         }
     }
 
@@ -233,7 +242,7 @@ public static class Checkpoint
         return json.ToJsonString(Json);
     }
 
-    static void Fsync(string path)
+    internal static void Fsync(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
         stream.Flush(flushToDisk: true);

@@ -38,6 +38,42 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void A_staged_checkpoint_holds_the_weights_of_when_it_was_staged_and_appears_only_when_committed()
+    {
+        using var temp = new TempDirectory();
+        using var scope = NewDisposeScope();
+        using var policy = TinyPolicy.Create(seed: 4);
+        var directory = temp.File("ckpt");
+        var before = policy.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+
+        using var staged = Checkpoint.Stage(policy, directory);
+        Assert.False(Directory.Exists(directory));
+        Assert.True(File.Exists(Path.Combine(staged.Staging, Checkpoint.WeightsFile)));
+        using (no_grad())
+            foreach (var parameter in policy.parameters()) parameter.add_(1.0f);   // the learner's next step, meanwhile
+        var sha = staged.Commit();
+
+        Assert.False(Directory.Exists(staged.Staging));
+        using var loaded = Checkpoint.Load(directory, sha);
+        foreach (var (name, value) in loaded.state_dict()) Assert.True(TinyPolicy.Identical(before[name], value), name);
+    }
+
+    [Fact]
+    public void A_staged_checkpoint_disposed_without_commit_leaves_nothing_behind()
+    {
+        using var temp = new TempDirectory();
+        using var policy = TinyPolicy.Create(seed: 5);
+        var directory = temp.File("ckpt");
+
+        var staged = Checkpoint.Stage(policy, directory);
+        staged.Dispose();
+
+        Assert.False(Directory.Exists(staged.Staging));
+        Assert.False(Directory.Exists(directory));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.GetDirectoryName(directory)!));
+    }
+
+    [Fact]
     public void The_returned_hash_is_the_weights_files_sha256_and_verifies_on_load()
     {
         using var temp = new TempDirectory();
