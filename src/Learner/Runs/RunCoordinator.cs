@@ -293,7 +293,8 @@ public sealed class RunCoordinator(
                     trained.Dispose();
                     throw;
                 }
-                recording = FinishAsync(active, batch, trained);
+                // On the thread pool: the record begins with the checkpoint's fsyncs, which block.
+                recording = Task.Run(() => FinishAsync(active, batch, trained));
             }
             await recording;
             bool finalEvaluated = settings.EvaluateEvery > 0 && active.Version % settings.EvaluateEvery == 0;
