@@ -422,7 +422,7 @@ public sealed class RunCoordinator(
         var consumed = new ConsumedBatch(active.RunId, active.FinishedBatches + 1, batch.BatchId, batch.PolicyVersion, active.Version, stale,
             batch.Groups.Values.OrderBy(g => g.PromptId).ToArray());
         var trained = await stepRunner.TrainAsync(consumed, active.Trainer, active.Config.Run);
-        if (trained.Staged is not null) active.Trained = consumed.Version + 1;
+        if (trained.Staging is not null) active.Trained = consumed.Version + 1;
         return trained;
     }
 

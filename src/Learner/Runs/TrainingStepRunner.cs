@@ -5,6 +5,7 @@ using Pipeline.Data.Stores;
 using Pipeline.Hosting;
 using Pipeline.Learner.Training;
 using Pipeline.Policy;
+using Pipeline.Policy.Checkpoints;
 
 namespace Pipeline.Learner.Runs;
 
@@ -23,7 +24,7 @@ public sealed record ConsumedBatchOutcome(StepResult? Step, PolicyPublished? Rec
 /// the new policy version written and recorded with its optimizer state, the training-step row (which also marks the
 /// groups consumed), the step's metrics (<see cref="StepMetrics"/>, also handed to the <see cref="PipelineMeter"/>)
 /// and one log line. Announcing the version is the live run's business. In two halves, so that a live run records one
-/// step while the next one trains: <see cref="TrainAsync"/> (the step, and its version's files staged) and
+/// step while the next one trains: <see cref="TrainAsync"/> (the step, and its version's files staged meanwhile) and
 /// <see cref="RecordAsync"/> (the version made durable and recorded, then the rows).</summary>
 public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStore steps, MetricStore metrics,
     PipelineMeter meter, ILogger<TrainingStepRunner> logger) : IDisposable
@@ -41,18 +42,27 @@ public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStor
     }
 
     /// <summary>The GRPO step on the learner's thread (none for a stale batch) and, when it updated the policy, the new
-    /// version's files staged beside the checkpoint directory: after this the trainer may take its next step.</summary>
+    /// version's files staged beside the checkpoint directory on another thread (<see cref="PolicyRecorder.Stage"/>):
+    /// the trainer's next update waits for that (<see cref="GrpoTrainer.PendingRead"/>), its forward and backward
+    /// passes do not.</summary>
     public async Task<TrainedBatch> TrainAsync(ConsumedBatch batch, GrpoTrainer trainer, RunOptions run)
     {
-        if (batch.Stale) return new TrainedBatch(batch, null, null, trainer.LearningRate, 0);
+        if (batch.Stale) return new TrainedBatch(batch, null, null, trainer.LearningRate);
         return await _thread.RunAsync(() =>
         {
             var result = trainer.Step(batch.Groups);
-            var staging = Stopwatch.StartNew();
-            var staged = result.Updated
-                ? PolicyRecorder.Stage(batch.RunId, batch.Version + 1, trainer, run.CheckpointDirectory, run.CheckpointFormat)
-                : null;
-            return new TrainedBatch(batch, result, staged, trainer.LearningRate, staging.Elapsed.TotalSeconds);
+            Task<(StagedCheckpoint, double)>? staging = null;
+            if (result.Updated)
+            {
+                staging = Task.Run(() =>
+                {
+                    var clock = Stopwatch.StartNew();
+                    var staged = PolicyRecorder.Stage(batch.RunId, batch.Version + 1, trainer, run.CheckpointDirectory, run.CheckpointFormat);
+                    return (staged, clock.Elapsed.TotalSeconds);
+                });
+                trainer.PendingRead = staging;
+            }
+            return new TrainedBatch(batch, result, staging, trainer.LearningRate);
         });
     }
 
@@ -68,17 +78,22 @@ public sealed class TrainingStepRunner(PolicyRecorder recorder, TrainingStepStor
                 trained.LearningRate), cancellationToken);
             return new ConsumedBatchOutcome(null, null);
         }
+        double stagingSeconds = 0;
+        PolicyPublished? recorded = null;
+        var staging = trained.Staging is { } pending ? await pending : default;
         var publishing = Stopwatch.StartNew();
-        var recorded = trained.Staged is { } staged
-            ? await recorder.RecordAsync(batch.RunId, batch.Version + 1, staged, run.CheckpointFormat, cancellationToken)
-            : null;
+        if (staging.Checkpoint is { } staged)
+        {
+            stagingSeconds = staging.Seconds;
+            recorded = await recorder.RecordAsync(batch.RunId, batch.Version + 1, staged, run.CheckpointFormat, cancellationToken);
+        }
         var dropped = result.Dropped.Select(i => new DroppedGroup(keys[i].BatchId, keys[i].PromptId, DroppedGroup.ZeroVariance)).ToArray();
         await steps.AddAsync(Record(batch, recorded, recorded?.Sha256, dropped, trained.LearningRate), cancellationToken);
         var timing = new StepTiming(
             batch.Groups.Max(g => g.GenerationSeconds),
             batch.Groups.Sum(g => g.ScoringSeconds),
             result.Seconds,
-            trained.StagingSeconds + publishing.Elapsed.TotalSeconds);
+            stagingSeconds + publishing.Elapsed.TotalSeconds);
         var values = StepMetrics.Of(result, timing, batch.BehaviourVersion, batch.Version - batch.BehaviourVersion, trained.LearningRate);
         await metrics.AppendStepAsync(batch.RunId, batch.BatchId, values, cancellationToken);
         meter.RecordStep(batch.RunId, values);

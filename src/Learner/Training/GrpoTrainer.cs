@@ -48,6 +48,11 @@ public sealed class GrpoTrainer : IDisposable
 
     public CausalLm Policy => _policy;
 
+    /// <summary>A read of the weights and AdamW's state still under way on another thread (the previous version's
+    /// checkpoint being written): the next update waits for it before it changes them. Its failure is its reader's to
+    /// report.</summary>
+    public Task? PendingRead { get; set; }
+
     /// <summary>AdamW's step size (constant: no schedule).</summary>
     public double LearningRate => _options.LearningRate;
 
@@ -94,6 +99,7 @@ public sealed class GrpoTrainer : IDisposable
             stats.Add(part.Stats);
         }
         var phase = Stopwatch.StartNew();
+        if (PendingRead is { } pending) Task.WaitAny(pending);
         double gradNorm;
         using (NewDisposeScope())
         {

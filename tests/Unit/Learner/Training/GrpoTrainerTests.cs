@@ -60,6 +60,31 @@ public sealed class GrpoTrainerTests
     }
 
     [Fact]
+    public async Task An_update_waits_for_a_pending_read_of_the_weights_and_leaves_its_failure_to_the_reader()
+    {
+        // The learner stages a version's checkpoint on another thread while the next step's passes run: the update
+        // must not change the weights (or AdamW's state) before that read is done, and a read that failed is reported
+        // by whoever reads, not by the step.
+        using var policy = TinyPolicy.Create(seed: 3);
+        using var trainer = Trainer(policy);
+        var group = OnPolicyGroup(policy, (Rewarded, 1.0), (Unrewarded, 0.0));
+        var before = Snapshot(policy);
+        var read = new TaskCompletionSource();
+        trainer.PendingRead = read.Task;
+
+        var step = Task.Run(() => trainer.Step([group]));
+        bool finishedWhileReading = await Task.WhenAny(step, Task.Delay(TimeSpan.FromSeconds(1))) == step;
+        var whileReading = Snapshot(policy);
+        read.SetException(new IOException("disk full"));
+        var result = await step;
+
+        Assert.False(finishedWhileReading, "the step updated the weights while a read of them was under way");
+        Assert.All(whileReading, p => Assert.True(TinyPolicy.Identical(before[p.Key], p.Value), p.Key));
+        Assert.True(result.Updated);
+        Assert.Contains(Snapshot(policy), p => !TinyPolicy.Identical(before[p.Key], p.Value));
+    }
+
+    [Fact]
     public void One_step_changes_the_weights_and_lowers_the_loss_on_the_same_batch()
     {
         // Stepping twice on one batch: the second step reports the loss of the same batch (same behaviour log-probs,
