@@ -257,7 +257,8 @@ public sealed class RunCoordinator(
 
     /// <summary>Trains the run's batches in order. Each step is recorded — its version made durable, recorded and announced,
     /// its rows written, the next batch dispatched (<see cref="FinishAsync"/>) — while the next step trains, one record at
-    /// a time and in step order; the step after that waits for it.</summary>
+    /// a time and in step order: step n + 1's record starts when step n's has ended, so step n + 2 trains only after
+    /// step n is recorded.</summary>
     async Task TrainLoopAsync(ActiveRun active)
     {
         var stopping = lifetime.ApplicationStopping;
@@ -409,7 +410,7 @@ public sealed class RunCoordinator(
         }
     }
 
-    /// <summary>A batch's GRPO step (none for a stale batch), its version staged on disk; the run's version moves on.</summary>
+    /// <summary>A batch's GRPO step (none for a stale batch), with its version's staging started; the run's version moves on.</summary>
     async Task<TrainedBatch> TrainAsync(ActiveRun active, PendingBatch batch)
     {
         bool stale = active.IsStale(batch.PolicyVersion);
