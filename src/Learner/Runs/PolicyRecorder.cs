@@ -8,9 +8,9 @@ namespace Pipeline.Learner.Runs;
 /// <summary>Writes a policy version and records it: the checkpoint (weights, config and the optimizer state beside
 /// them) is written and fsynced (<see cref="Checkpoint.Save"/>), then its URI and hash are recorded in the run
 /// database. Announcing it is the caller's choice (<see cref="WeightPublisher"/> does; a replay does not). The
-/// learner's loop does it in two halves: <see cref="Stage"/> right after the step, on the step's thread, and
-/// <see cref="RecordAsync(Guid, int, StagedCheckpoint, CheckpointFormat, CancellationToken)"/> while the next step
-/// trains.</summary>
+/// learner's loop does it in two halves, both while its next step trains: <see cref="Stage"/> on the thread pool
+/// (the next step's update waits for it), then
+/// <see cref="RecordAsync(Guid, int, StagedCheckpoint, CheckpointFormat, CancellationToken)"/>.</summary>
 public sealed class PolicyRecorder(PolicyVersionStore versions)
 {
     public async Task<PolicyPublished> RecordAsync(Guid runId, int version, GrpoTrainer trainer, string checkpointDirectory,

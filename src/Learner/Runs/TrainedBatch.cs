@@ -4,7 +4,7 @@ using Pipeline.Policy.Checkpoints;
 namespace Pipeline.Learner.Runs;
 
 /// <summary>A consumed batch after its GRPO step and before it is recorded (<see cref="TrainingStepRunner"/>): the
-/// step's figures (null for a stale batch), the new version's checkpoint being staged in memory and on disk (null when
+/// step's figures (null for a stale batch), the new version's checkpoint being staged on disk (null when
 /// the step made no version) with the seconds staging took, and the learning rate the step used. Disposing it waits
 /// for the staging and removes a staged checkpoint that was never recorded.</summary>
 public sealed class TrainedBatch(ConsumedBatch batch, StepResult? step, Task<(StagedCheckpoint Checkpoint, double Seconds)>? staging, double learningRate)
