@@ -24,14 +24,15 @@ public static class GemmProbe
     const int Trials = 4;
 
     /// <summary>The distinct products of <paramref name="config"/>'s linear layers and head over
-    /// <paramref name="rows"/> token positions: q and o, k and v, gate and up, down, lm_head.</summary>
+    /// <paramref name="rows"/> token positions, as FP32 and BF16 layers compute them (<see cref="StackedLinear"/>):
+    /// q, k and v stacked, o, gate and up stacked, down, lm_head.</summary>
     public static IReadOnlyList<GemmShape> ModelShapes(PolicyConfig config, int rows, string label)
     {
         int c = config.HiddenSize, q = config.NumAttentionHeads * config.HeadDim, kv = config.KeyValueHeads * config.HeadDim;
         var layers = new (string Name, int K, int N)[]
         {
-            ("q_proj", c, q), ("k_proj", c, kv), ("v_proj", c, kv), ("o_proj", q, c),
-            ("gate_proj", c, config.IntermediateSize), ("up_proj", c, config.IntermediateSize), ("down_proj", config.IntermediateSize, c),
+            ("q_proj+k_proj+v_proj", c, q + 2 * kv), ("o_proj", q, c),
+            ("gate_proj+up_proj", c, 2 * config.IntermediateSize), ("down_proj", config.IntermediateSize, c),
             ("lm_head", c, config.VocabSize),
         };
         return layers.GroupBy(l => (l.K, l.N))

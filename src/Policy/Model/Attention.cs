@@ -39,9 +39,10 @@ public sealed class Attention : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache, int layer)
     {
         long b = x.shape[0], t = x.shape[1];
-        var q = q_proj.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);    // (B, H, T, D)
-        var k = k_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);  // (B, Hkv, T, D)
-        var v = v_proj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);  // (B, Hkv, T, D)
+        var qkv = StackedLinear.Forward(x, q_proj, k_proj, v_proj);                 // one GEMM where the precision allows
+        var q = qkv[0].view(b, t, _heads, _headDim).transpose(1, 2);                // (B, H, T, D)
+        var k = qkv[1].view(b, t, _kvHeads, _headDim).transpose(1, 2);              // (B, Hkv, T, D)
+        var v = qkv[2].view(b, t, _kvHeads, _headDim).transpose(1, 2);              // (B, Hkv, T, D)
         var dtype = DtypeFor(x.device, x.dtype);
         q = RotaryTables.Apply(q, cos, sin).to(dtype);
         k = RotaryTables.Apply(k, cos, sin).to(dtype);

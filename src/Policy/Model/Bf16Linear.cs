@@ -20,6 +20,12 @@ public sealed class Bf16Linear : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The FP32 master weight (out, in).</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>The FP32 bias (out), if the layer has one.</summary>
+    public Parameter? Bias => bias;
+
     /// <param name="input">(…, in)</param>
     /// <returns>(…, out), in the input's dtype</returns>
     public override Tensor forward(Tensor input)

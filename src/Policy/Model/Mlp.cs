@@ -16,6 +16,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) =>
-        down_proj.forward(nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x));
+    public override Tensor forward(Tensor x)
+    {
+        // One GEMM where the precision allows; with BF16 mixed-precision layers the products stay BF16, SwiGLU runs
+        // in BF16 (as autocast and the BF16 rollout policy run it) and down_proj returns BF16, which the residual
+        // stream's FP32 sum takes as it is.
+        var gateUp = StackedLinear.Forward(x, keepBf16: true, gate_proj, up_proj);
+        return down_proj.forward(nn.functional.silu(gateUp[0]) * gateUp[1]);
+    }
 }
