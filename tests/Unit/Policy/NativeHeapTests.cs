@@ -3,6 +3,15 @@ using Pipeline.Policy;
 
 namespace Pipeline.Tests.Unit.Policy;
 
+/// <summary>Tests that count page faults of blocks glibc hands out. They run alone: a test running beside them may share
+/// the thread's heap (glibc gives threads shared arenas past a count) and take the freed block in between.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CHeapCollection
+{
+    public const string Name = "the C heap";
+}
+
+[Collection(CHeapCollection.Name)]
 public sealed class NativeHeapTests
 {
     [Fact]
