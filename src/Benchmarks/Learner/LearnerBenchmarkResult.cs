@@ -5,7 +5,8 @@ namespace Pipeline.Benchmarks.Learner;
 /// <summary>What <c>pipeline bench learner</c> writes. <see cref="GemmPeakGflops"/> is the FP32 peak measured in the
 /// same run, the denominator of <see cref="LearnerPrecision.Mfu"/> for FP32 and FP8 (whose GEMMs run in FP32 on
 /// dequantised operands here); BF16 carries its own peak. <see cref="Bf16Speedup"/> is the FP32 step time ÷ the BF16
-/// step time, when both ran.</summary>
+/// step time, when both ran. Everything is measured at <see cref="MachineDescription.TorchThreads"/> libtorch threads;
+/// <see cref="AllCores"/> is the same benchmark again on every core, when the first ran on fewer.</summary>
 public sealed record LearnerBenchmarkResult(
     MachineDescription Machine,
     double GemmPeakGflops,
@@ -20,6 +21,10 @@ public sealed record LearnerBenchmarkResult(
     double WallSeconds)
 {
     public double? Bf16Speedup => Fp32.StepSeconds / Bf16.StepSeconds;
+
+    /// <summary>The same measurements with libtorch on every core, after these on half of them (the demo's learner's
+    /// thread plan); null when these already ran on every core, or on the count <c>Learner:TorchThreads</c> named.</summary>
+    public LearnerBenchmarkResult? AllCores { get; init; }
 }
 
 /// <summary>One precision's steps, or why it was not run (<see cref="Available"/> false, <see cref="Unavailable"/> the

@@ -2,7 +2,8 @@ using Spectre.Console;
 
 namespace Pipeline.Benchmarks.Learner;
 
-/// <summary>The tables of <c>pipeline bench learner</c>: the GEMM peak of each shape, then each precision's step.</summary>
+/// <summary>The tables of <c>pipeline bench learner</c> at one libtorch thread count: the GEMM peak of each shape, then
+/// each precision's step.</summary>
 public static class LearnerBenchmarkTables
 {
     public static void Write(LearnerBenchmarkResult result, IAnsiConsole console)
@@ -17,7 +18,8 @@ public static class LearnerBenchmarkTables
         var b = result.Batch;
         var f = result.Flops;
         var steps = new Table().Border(TableBorder.Rounded)
-            .Title($"[bold]GRPO learner step: {b.Prompts}×{b.GroupSize} sequences, {result.Model.Params:N0} parameters[/]")
+            .Title($"[bold]GRPO learner step: {b.Prompts}×{b.GroupSize} sequences, {result.Model.Params:N0} parameters, " +
+                $"{result.Machine.TorchThreads} libtorch thread(s)[/]")
             .Caption(Markup.Escape(
                 $"{b.PromptTokens + b.CompletionTokens:N0} real tokens in {b.MicroBatches} micro-batch(es), {b.PaddedTokens:N0} positions laid out ({b.PaddingFraction:P0} padding); " +
                 $"model FLOPs per step {f.Total / 1e9:F2} G without padding (policy fwd {f.PolicyForward / 1e9:F2}, bwd {f.PolicyBackward / 1e9:F2}, " +
