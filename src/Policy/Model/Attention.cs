@@ -13,6 +13,7 @@ public sealed class Attention : nn.Module
 {
     readonly nn.Module<Tensor, Tensor> q_proj, k_proj, v_proj, o_proj;
     readonly int _heads, _kvHeads, _headDim;
+    readonly RowOrder _queryPairs, _keyPairs;
 
     public Attention(PolicyConfig config) : base(nameof(Attention))
     {
@@ -23,6 +24,8 @@ public sealed class Attention : nn.Module
         k_proj = LinearLayer.Create(config.HiddenSize, _kvHeads * _headDim, config.Precision, config.QkvBias);
         v_proj = LinearLayer.Create(config.HiddenSize, _kvHeads * _headDim, config.Precision, config.QkvBias);
         o_proj = LinearLayer.Create(_heads * _headDim, config.HiddenSize, config.Precision, config.OutputBias);
+        _queryPairs = new RowOrder(RotaryTables.PairedOrder(_heads, _headDim));
+        _keyPairs = new RowOrder(RotaryTables.PairedOrder(_kvHeads, _headDim));
         RegisterComponents();
     }
 
@@ -36,17 +39,17 @@ public sealed class Attention : nn.Module
 
     /// <param name="x">(B, T, C)</param>
     /// <param name="mask">additive, (B, 1, T, S) where S counts cached plus new positions</param>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache, int layer)
+    /// <param name="rotations">(B, T, 1, HeadDim/2) the positions' rotary rotations (<see cref="RotaryTables.At"/>)</param>
+    public Tensor Forward(Tensor x, Tensor rotations, Tensor mask, KvCache? cache, int layer)
     {
         long b = x.shape[0], t = x.shape[1];
-        var qkv = StackedLinear.Forward(x, q_proj, k_proj, v_proj);                 // one GEMM where the precision allows
-        var q = qkv[0].view(b, t, _heads, _headDim).transpose(1, 2);                // (B, H, T, D)
-        var k = qkv[1].view(b, t, _kvHeads, _headDim).transpose(1, 2);              // (B, Hkv, T, D)
-        var v = qkv[2].view(b, t, _kvHeads, _headDim).transpose(1, 2);              // (B, Hkv, T, D)
+        // One GEMM where the precision allows, q's and k's head dimensions in rotary pairs (the same order for both,
+        // so q·k, and the cached keys' use, are unchanged).
+        var qkv = StackedLinear.Forward(x, [_queryPairs.On(x.device), _keyPairs.On(x.device), null], q_proj, k_proj, v_proj);
         var dtype = DtypeFor(x.device, x.dtype);
-        q = RotaryTables.Apply(q, cos, sin).to(dtype);
-        k = RotaryTables.Apply(k, cos, sin).to(dtype);
-        v = v.to(dtype);
+        var q = RotaryTables.Apply(qkv[0].view(b, t, _heads, _headDim), rotations).to(dtype).transpose(1, 2);   // (B, H, T, D)
+        var k = RotaryTables.Apply(qkv[1].view(b, t, _kvHeads, _headDim), rotations).to(dtype).transpose(1, 2); // (B, Hkv, T, D)
+        var v = qkv[2].view(b, t, _kvHeads, _headDim).transpose(1, 2).to(dtype);                               // (B, Hkv, T, D)
         if (cache is not null) (k, v) = cache.Append(layer, k, v);                 // (B, Hkv, S, D)
         if (_kvHeads != _heads)
         {
@@ -58,5 +61,22 @@ public sealed class Attention : nn.Module
         // the GEMMs, was the step's cost.
         var y = nn.functional.scaled_dot_product_attention(q, k, v, mask.to(q.dtype)).to(x.dtype); // (B, H, T, D)
         return o_proj.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));  // (B, T, C)
+    }
+
+    /// <summary>A row order as indices, kept on the device the layer last ran on (not a tensor field: the module would
+    /// register it as a buffer, and checkpoints hold only learned weights).</summary>
+    sealed class RowOrder(long[] order)
+    {
+        Tensor? _onDevice;
+
+        public Tensor On(Device device)
+        {
+            if (_onDevice is null || _onDevice.device.type != device.type || _onDevice.device.index != device.index)
+            {
+                _onDevice?.Dispose();
+                _onDevice = tensor(order, device: device).DetachFromDisposeScope();
+            }
+            return _onDevice;
+        }
     }
 }

@@ -59,8 +59,8 @@ public sealed class CausalLm : nn.Module
     {
         if (positions.max().item<long>() >= _rotary.MaxPositions)
             throw new ArgumentException($"sequence longer than max_position_embeddings ({_rotary.MaxPositions})");
-        var (cos, sin) = _rotary.At(positions, ComputeDtype);
-        return lm_head.forward(model.Forward(inputIds, cos, sin, mask, cache));
+        using var rotations = _rotary.At(positions);
+        return lm_head.forward(model.Forward(inputIds, rotations, mask, cache));
     }
 
     /// <summary>Moves the weights to <paramref name="device"/> in <paramref name="dtype"/>, keeping a tied head tied

@@ -21,11 +21,11 @@ public sealed class DecoderStack : nn.Module
 
     public Embedding Embeddings => embed_tokens;
 
-    public Tensor Forward(Tensor inputIds, Tensor cos, Tensor sin, Tensor mask, KvCache? cache)
+    public Tensor Forward(Tensor inputIds, Tensor rotations, Tensor mask, KvCache? cache)
     {
         var x = embed_tokens.forward(inputIds); // (B, T, C)
         for (int i = 0; i < layers.Count; i++)
-            x = layers[i].Forward(x, cos, sin, mask, cache, i);
+            x = layers[i].Forward(x, rotations, mask, cache, i);
         cache?.Advance((int)inputIds.shape[1]);
         return norm.forward(x);
     }

@@ -18,46 +18,62 @@ public static class StackedLinear
 {
     /// <param name="input">(…, in), the input every layer reads</param>
     /// <returns>each layer's output (…, out_i), in the layers' order; views into one tensor when stacked</returns>
-    public static Tensor[] Forward(Tensor input, params nn.Module<Tensor, Tensor>[] layers) => Forward(input, keepBf16: false, layers);
+    public static Tensor[] Forward(Tensor input, params nn.Module<Tensor, Tensor>[] layers) => Forward(input, keepBf16: false, null, layers);
 
     /// <summary>As <see cref="Forward(Tensor, nn.Module{Tensor, Tensor}[])"/>; with <paramref name="keepBf16"/>,
     /// BF16 mixed-precision layers return their BF16 product as it is instead of casting it back to the input's dtype,
     /// for work that may run in BF16 (the MLP's SwiGLU, as PyTorch's autocast runs it).</summary>
-    public static Tensor[] Forward(Tensor input, bool keepBf16, params nn.Module<Tensor, Tensor>[] layers)
+    public static Tensor[] Forward(Tensor input, bool keepBf16, params nn.Module<Tensor, Tensor>[] layers) => Forward(input, keepBf16, null, layers);
+
+    /// <summary>As <see cref="Forward(Tensor, nn.Module{Tensor, Tensor}[])"/>, each layer's output features in the
+    /// order its <paramref name="rowOrders"/> entry gives (its weight's and bias's rows taken in that order; null
+    /// keeps a layer's own order).</summary>
+    public static Tensor[] Forward(Tensor input, IReadOnlyList<Tensor?> rowOrders, params nn.Module<Tensor, Tensor>[] layers) =>
+        Forward(input, keepBf16: false, rowOrders, layers);
+
+    static Tensor[] Forward(Tensor input, bool keepBf16, IReadOnlyList<Tensor?>? rowOrders, nn.Module<Tensor, Tensor>[] layers)
     {
+        if (rowOrders is not null && rowOrders.Count != layers.Length) throw new ArgumentException("one row order (or null) per layer is required");
+        Tensor? OrderOf(int layer) => rowOrders?[layer];
         if (layers.All(l => l is Linear))
         {
             var linears = layers.Cast<Linear>().ToArray();
-            return Split(Product(input, linears.Select(l => l.weight!), linears.Select(l => l.bias), bf16: false, keepBf16: false), linears.Select(l => l.weight!));
+            return Stacked(input, linears.Select((l, i) => Rows(l.weight!, OrderOf(i))), linears.Select((l, i) => l.bias is null ? null : Rows(l.bias, OrderOf(i))),
+                bf16: false, keepBf16: false);
         }
         if (layers.All(l => l is Bf16Linear))
         {
             var linears = layers.Cast<Bf16Linear>().ToArray();
-            return Split(Product(input, linears.Select(l => l.Weight), linears.Select(l => l.Bias), bf16: true, keepBf16), linears.Select(l => l.Weight));
+            return Stacked(input, linears.Select((l, i) => Rows(l.Weight, OrderOf(i))), linears.Select((l, i) => l.Bias is null ? null : Rows(l.Bias, OrderOf(i))),
+                bf16: true, keepBf16);
         }
-        return layers.Select(l => l.forward(input)).ToArray();
+        return layers.Select((l, i) => OrderOf(i) is { } order ? l.forward(input).index_select(-1, order) : l.forward(input)).ToArray();
     }
 
-    static Tensor Product(Tensor input, IEnumerable<Tensor> weights, IEnumerable<Tensor?> biases, bool bf16, bool keepBf16)
+    static Tensor Rows(Tensor parameter, Tensor? order) => order is null ? parameter : parameter.index_select(0, order);
+
+    static Tensor[] Stacked(Tensor input, IEnumerable<Tensor> weights, IEnumerable<Tensor?> biases, bool bf16, bool keepBf16)
+    {
+        var parts = weights.ToArray();
+        var stacked = Product(input, parts, biases.ToArray(), bf16, keepBf16);
+        var outputs = stacked.split(parts.Select(w => w.shape[0]).ToArray(), dim: -1);
+        stacked.Dispose();
+        return outputs;
+    }
+
+    static Tensor Product(Tensor input, Tensor[] weights, Tensor?[] biases, bool bf16, bool keepBf16)
     {
         using var scope = NewDisposeScope();
-        var weight = cat(weights.ToArray(), dim: 0);                                 // (Σ out, in)
-        var bias = biases.ToArray() switch
+        var weight = cat(weights, dim: 0);                                              // (Σ out, in)
+        var bias = biases switch
         {
-            var all when all.All(b => b is not null) => cat(all!, dim: 0),
-            var all when all.All(b => b is null) => null,
+            _ when biases.All(b => b is not null) => cat(biases!, dim: 0),
+            _ when biases.All(b => b is null) => null,
             _ => throw new ArgumentException("stacked layers must all have a bias or all have none"),
         };
         if (!bf16) return nn.functional.linear(input, weight, bias).MoveToOuterDisposeScope();
         var dtype = keepBf16 ? bfloat16 : input.dtype;
         var output = nn.functional.linear(input.to(bfloat16), weight.to(bfloat16)).to(dtype);
         return (bias is null ? output : output.Plus(bias.to(dtype))).MoveToOuterDisposeScope();
-    }
-
-    static Tensor[] Split(Tensor stacked, IEnumerable<Tensor> weights)
-    {
-        var outputs = stacked.split(weights.Select(w => w.shape[0]).ToArray(), dim: -1);
-        stacked.Dispose();
-        return outputs;
     }
 }

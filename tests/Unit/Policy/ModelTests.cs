@@ -60,14 +60,21 @@ public sealed class ModelTests
         using var scope = NewDisposeScope();
         using var rotary = new RotaryTables(headDim: 8, maxPositions: 16, theta: 10000);
         manual_seed(1);
-        var x = randn(2, 3, 4, 8); // (B, H, T, D)
+        var x = randn(2, 4, 3, 8); // (B, T, H, D)
 
-        var (cos, sin) = rotary.At(zeros(2, 4, dtype: int64), float32);
+        var rotations = rotary.At(zeros(2, 4, dtype: int64));
 
-        Assert.Equal([2L, 1, 4, 8], cos.shape);
-        Assert.True(TinyPolicy.Identical(cos, ones(2, 1, 4, 8)));
-        Assert.True(TinyPolicy.Identical(sin, zeros(2, 1, 4, 8)));
-        Assert.True(TinyPolicy.Identical(RotaryTables.Apply(x, cos, sin), x));
+        Assert.Equal([2L, 4, 1, 4], rotations.shape);
+        Assert.Equal(ScalarType.ComplexFloat32, rotations.dtype);
+        Assert.True(TinyPolicy.Identical(view_as_real(rotations), stack([ones(2, 4, 1, 4), zeros(2, 4, 1, 4)], dim: -1)));
+        Assert.True(TinyPolicy.Identical(RotaryTables.Apply(x, rotations), x));
+    }
+
+    [Fact]
+    public void Rotary_pairs_sit_side_by_side_in_each_head()
+    {
+        // Head dim 4: dimension j turns with j + 2, so the order is 0, 2, 1, 3 — per head, offset by the head.
+        Assert.Equal([0L, 2, 1, 3, 4, 6, 5, 7], RotaryTables.PairedOrder(heads: 2, headDim: 4));
     }
 
     [Fact]
@@ -75,18 +82,18 @@ public sealed class ModelTests
     {
         using var scope = NewDisposeScope();
         using var rotary = new RotaryTables(headDim: 4, maxPositions: 4, theta: 10000);
-        // Head dim 4: inverse frequencies 10000^(−0/4) = 1 and 10000^(−2/4) = 0.01; dims (0, 2) and (1, 3) are pairs.
-        var x = tensor(new[] { 1f, 2f, 3f, 4f }, [1, 1, 1, 4]);
+        // Head dim 4: inverse frequencies 10000^(−0/4) = 1 and 10000^(−2/4) = 0.01; dims (0, 2) and (1, 3) are pairs,
+        // laid side by side (x0, x2, x1, x3) as the attention's reordered q and k projections give them.
+        var x = tensor(new[] { 1f, 3f, 2f, 4f }, [1, 1, 1, 4]);
 
-        var (cos, sin) = rotary.At(ones(1, 1, dtype: int64), float32);
-        var y = RotaryTables.Apply(x, cos, sin).data<float>().ToArray();
+        var y = RotaryTables.Apply(x, rotary.At(ones(1, 1, dtype: int64))).data<float>().ToArray();
 
         // (x0, x2) rotated by 1 rad, (x1, x3) by 0.01 rad: y0 = x0 cos − x2 sin, y2 = x2 cos + x0 sin.
         double[] expected =
         [
             1 * Math.Cos(1) - 3 * Math.Sin(1),
-            2 * Math.Cos(0.01) - 4 * Math.Sin(0.01),
             3 * Math.Cos(1) + 1 * Math.Sin(1),
+            2 * Math.Cos(0.01) - 4 * Math.Sin(0.01),
             4 * Math.Cos(0.01) + 2 * Math.Sin(0.01),
         ];
         for (int i = 0; i < 4; i++) Assert.Equal(expected[i], y[i], 1e-6);

@@ -64,6 +64,23 @@ public sealed class StackedLinearTests
         for (int i = 0; i < layers.Length; i++) Assert.True(TinyPolicy.Identical(stacked[i], apart[i]), $"output {i}");
     }
 
+    [Fact]
+    public void A_row_order_gives_a_layer_s_output_features_in_that_order()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        var fp32 = new[] { nn.Linear(8, 4, hasBias: true), nn.Linear(8, 4, hasBias: true) };
+        var fp8 = new[] { new Fp8Linear(128, 4), new Fp8Linear(128, 4) };
+        var order = tensor(new long[] { 0, 2, 1, 3 });
+
+        foreach (var (layers, x) in new (nn.Module<Tensor, Tensor>[], Tensor)[] { (fp32, randn(3, 8)), (fp8, randn(3, 128)) })
+        {
+            var reordered = StackedLinear.Forward(x, [order, null], layers);
+            Assert.True(reordered[0].allclose(layers[0].forward(x).index_select(-1, order), rtol: 1e-5, atol: 1e-6));
+            Assert.True(reordered[1].allclose(layers[1].forward(x), rtol: 1e-5, atol: 1e-6));
+        }
+    }
+
     /// <summary>Every parameter's gradient of Σ outputs² (cleared first), in the layers' order.</summary>
     static Tensor[] Gradients(nn.Module[] layers, Tensor[] outputs)
     {
