@@ -38,6 +38,13 @@ public sealed class BenchRolloutTests
         // Sampling ran in the compute dtype auto picked; where the CPU has BF16 units, FP32 and BF16 sampling were compared
         // at the largest batch, and the BF16 rollout's distributions are close to the learner's, not identical.
         var machine = root.GetProperty("machine");
+        // First at the demo's rollout's thread plan (half the cores), then the batches again on every core where that
+        // differs, against that count's own peak and without the precision comparison.
+        if (BenchThreadCounts.AllCores(root) is { } allCores)
+        {
+            Assert.Equal([1, 8], allCores.GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("sequences").GetInt32()));
+            Assert.False(allCores.TryGetProperty("bf16", out _));
+        }
         bool hasBf16 = machine.GetProperty("flags").EnumerateArray().Any(f => f.GetString() is "avx512_bf16" or "amx_bf16");
         Assert.Equal(hasBf16 ? "bf16" : "fp32", root.GetProperty("compute_dtype").GetString());
         Assert.Equal(hasBf16, root.TryGetProperty("bf16", out var bf16));   // null is left out

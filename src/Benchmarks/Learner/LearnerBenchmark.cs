@@ -27,11 +27,6 @@ public sealed record LearnerBenchmarkPlan(int Prompts, int GroupSize, int MaxTok
         ? new(2, 4, Math.Min(run.MaxTokens, 16), 1, 0.02, 256, true)
         : new(run.PromptsPerBatch, run.GroupSize, run.MaxTokens, 5, 0.5, 2048, false);
 
-    /// <summary>The libtorch thread counts to measure at, each with its own GEMM peak: the count
-    /// <c>Learner:TorchThreads</c> names; or else first the demo's learner's (the one-process thread plan,
-    /// <see cref="TorchRuntime.SideBySide"/>: half the cores), then every core, when that differs.</summary>
-    public static IReadOnlyList<int> ThreadCounts(int configured, int processors) =>
-        configured > 0 ? [configured] : new[] { Math.Max(1, processors / 2), processors }.Distinct().ToArray();
 }
 
 /// <summary>

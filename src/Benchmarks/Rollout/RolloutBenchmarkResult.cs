@@ -20,6 +20,11 @@ public sealed record RolloutBenchmarkResult(
     double WallSeconds)
 {
     public RolloutPrecision? Bf16 { get; init; }
+
+    /// <summary>The same batches with libtorch on every core, after these on half of them (the demo's rollout's thread
+    /// plan); null when these already ran on every core, or on the count <c>Rollout:TorchThreads</c> named. Without
+    /// <see cref="Bf16"/>: the precision comparison runs at the first count only.</summary>
+    public RolloutBenchmarkResult? AllCores { get; init; }
 }
 
 /// <summary>One batch size, sampled by both samplers from the same prompts with the same seeds.</summary>

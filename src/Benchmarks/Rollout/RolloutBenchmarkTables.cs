@@ -8,7 +8,8 @@ public static class RolloutBenchmarkTables
     public static void Write(RolloutBenchmarkResult result, IAnsiConsole console)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"[bold]Sampling {result.MaxTokens} tokens per sequence: KV cache vs full recompute, {result.Params:N0} parameters[/]")
+            .Title($"[bold]Sampling {result.MaxTokens} tokens per sequence: KV cache vs full recompute, {result.Params:N0} parameters, " +
+                $"{result.Machine.TorchThreads} libtorch thread(s)[/]")
             .Caption(Markup.Escape(
                 $"{result.Machine.Summary}. Same prompts and seeds for both; temperature {result.Temperature:0.##}, top-p {result.TopP:0.##}. " +
                 $"Sampling in {result.ComputeDtype}. FLOP limit: KV tokens/s × 2·params ÷ the {result.ComputeDtype} GEMM peak {result.GemmPeakGflops:F1} GFLOP/s measured in this run " +

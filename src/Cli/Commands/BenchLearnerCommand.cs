@@ -33,31 +33,24 @@ public static class BenchLearnerCommand
             var settings = RunSettings.From(configuration);
             var placement = OptionsBinding.Bind<PolicyOptions>(configuration, PolicyOptions.Section);
             if (placement.Device != "cpu") throw new ArgumentException("bench learner times the CPU only (Policy:Device=cpu): a GPU's calls return before its kernels finish");
-            var threadCounts = LearnerBenchmarkPlan.ThreadCounts(configuration.GetValue<int>("Learner:TorchThreads"), Environment.ProcessorCount);
+            var threadCounts = BenchmarkThreads.Counts(configuration.GetValue<int>("Learner:TorchThreads"), Environment.ProcessorCount);
             var plan = LearnerBenchmarkPlan.For(context.Get(quick), settings.Run);
             var task = TaskSources.For(settings);
             var scratch = Directory.CreateTempSubdirectory("pipeline-bench-learner-").FullName;
             var clock = Stopwatch.StartNew();
             void Log(string line) => context.Note($"[{clock.Elapsed.TotalSeconds,5:F0} s] {line}");
-            var results = new List<LearnerBenchmarkResult>();
+            IReadOnlyList<LearnerBenchmarkResult> results;
             try
             {
                 var basePolicy = context.Get(policy)?.FullName
                     ?? BenchmarkPolicy.Fresh(OptionsBinding.Bind<PretrainOptions>(configuration, PretrainOptions.Section), Path.Combine(scratch, "base"));
                 Log($"bench learner: {plan.Prompts}×{plan.GroupSize} sequences of at most {plan.MaxTokens} completion tokens, policy {basePolicy}");
-                foreach (int threads in threadCounts)
+                results = await BenchmarkThreads.EachAsync(threadCounts, "bench learner", threads =>
                 {
-                    // A new thread for each count: libgomp sizes a thread's team when that thread first runs parallel
-                    // work, so a thread that already ran on one count would go on with it.
-                    using var worker = new TorchThread($"bench learner ({threads} threads)");
-                    results.Add(await worker.RunAsync(() =>
-                    {
-                        TorchRuntime.Configure(threads);
-                        Log($"libtorch threads: {threads} of {Environment.ProcessorCount} processors");
-                        return LearnerBenchmark.Run(plan, settings, placement, basePolicy, task, PretrainingCorpus.For(task, configuration).Sample, Log,
-                            context.Cancellation);
-                    }));
-                }
+                    Log($"libtorch threads: {threads} of {Environment.ProcessorCount} processors");
+                    return LearnerBenchmark.Run(plan, settings, placement, basePolicy, task, PretrainingCorpus.For(task, configuration).Sample, Log,
+                        context.Cancellation);
+                });
             }
             finally
             {

@@ -35,12 +35,12 @@ public static class BenchRolloutCommand
             var settings = RunSettings.From(configuration);
             var placement = OptionsBinding.Bind<PolicyOptions>(configuration, PolicyOptions.Section);
             if (placement.Device != "cpu") throw new ArgumentException("bench rollout times the CPU only (Policy:Device=cpu): a GPU's calls return before its kernels finish");
-            TorchRuntime.Configure(configuration.GetValue<int>("Rollout:TorchThreads"));
+            var threadCounts = BenchmarkThreads.Counts(configuration.GetValue<int>("Rollout:TorchThreads"), Environment.ProcessorCount);
             var plan = RolloutBenchmarkPlan.For(context.Get(quick), settings.Run.GroupSize, settings.Run.MaxTokens);
             var scratch = Directory.CreateTempSubdirectory("pipeline-bench-rollout-").FullName;
             var clock = Stopwatch.StartNew();
             void Log(string line) => context.Note($"[{clock.Elapsed.TotalSeconds,5:F0} s] {line}");
-            RolloutBenchmarkResult result;
+            IReadOnlyList<RolloutBenchmarkResult> results;
             try
             {
                 var directory = context.Get(policy)?.FullName
@@ -49,20 +49,27 @@ public static class BenchRolloutCommand
                 sampled.eval();
                 Log($"bench rollout: {string.Join(", ", plan.Sequences)} sequences of {plan.MaxTokens} tokens at most, {Benchmarks.Gemm.GemmProbe.DtypeName(sampled.ComputeDtype)}, policy {directory}");
                 var task = TaskSources.For(settings);
-                result = await Task.Run(() => RolloutBenchmark.Run(plan, sampled, task, settings.Run.Temperature, settings.Run.TopP,
-                    settings.Run.Seed, Log, context.Cancellation), context.Cancellation);
-                if (result.Machine.HasBf16)
-                    result = result with
-                    {
-                        Bf16 = await Task.Run(() => RolloutPrecisionComparison.Run(directory, task, plan.Sequences.Max(), plan.GroupSize,
-                            new SamplingParameters(settings.Run.Temperature, settings.Run.TopP, plan.MaxTokens), settings.Run.Seed, Log, plan.KvRepeats), context.Cancellation),
-                    };
+                results = await BenchmarkThreads.EachAsync(threadCounts, "bench rollout", threads =>
+                {
+                    Log($"libtorch threads: {threads} of {Environment.ProcessorCount} processors");
+                    var measured = RolloutBenchmark.Run(plan, sampled, task, settings.Run.Temperature, settings.Run.TopP, settings.Run.Seed, Log, context.Cancellation);
+                    // FP32 against BF16 at the first thread count only: it is about precision more than threads.
+                    return !measured.Machine.HasBf16 || threads != threadCounts[0]
+                        ? measured
+                        : measured with
+                        {
+                            Bf16 = RolloutPrecisionComparison.Run(directory, task, plan.Sequences.Max(), plan.GroupSize,
+                                new SamplingParameters(settings.Run.Temperature, settings.Run.TopP, plan.MaxTokens), settings.Run.Seed, Log, plan.KvRepeats),
+                        };
+                });
             }
             finally
             {
                 Directory.Delete(scratch, recursive: true);
             }
+            var result = results[0] with { AllCores = results.Count > 1 ? results[1] : null };
             RolloutBenchmarkTables.Write(result, context.Out);
+            if (result.AllCores is { } allCores) RolloutBenchmarkTables.Write(allCores, context.Out);
             await context.WriteJsonAsync(result);
             return ExitCodes.Success;
         });
