@@ -26,7 +26,6 @@ public sealed record LearnerBenchmarkPlan(int Prompts, int GroupSize, int MaxTok
     public static LearnerBenchmarkPlan For(bool quick, RunOptions run) => quick
         ? new(2, 4, Math.Min(run.MaxTokens, 16), 1, 0.02, 256, true)
         : new(run.PromptsPerBatch, run.GroupSize, run.MaxTokens, 5, 0.5, 2048, false);
-
 }
 
 /// <summary>
