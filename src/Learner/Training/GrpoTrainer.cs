@@ -100,14 +100,7 @@ public sealed class GrpoTrainer : IDisposable
         }
         var phase = Stopwatch.StartNew();
         if (PendingRead is { } pending) Task.WaitAny(pending);
-        // No garbage collection may start meanwhile: TorchSharp's clipping and AdamW pass temporary scalars to libtorch.
-        double gradNorm = NoCollectionRegion.Run(() =>
-        {
-            using var scope = NewDisposeScope();
-            double norm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);
-            _optimizer.step();
-            return norm;
-        });
+        double gradNorm = GradientUpdate.Apply(_policy, _optimizer, _options.MaxGradNorm);
         var phases = new StepPhases(batchSeconds, referenceSeconds, forwardSeconds, backwardSeconds, phase.Elapsed.TotalSeconds);
         var combined = PolicyLossStats.Combine(stats);
 

@@ -64,7 +64,7 @@ public sealed class Pretrainer(PretrainOptions options)
             part.backward();
             loss += part.item<float>();
         }
-        Update(policy, optimizer, options.MaxGradNorm);
+        GradientUpdate.Apply(policy, optimizer, options.MaxGradNorm);
         return loss;
     }
 
@@ -76,17 +76,9 @@ public sealed class Pretrainer(PretrainOptions options)
         optimizer.zero_grad();
         var loss = NegatedLogLikelihood(policy, layout) / layout.CompletionMask.sum();
         loss.backward();
-        Update(policy, optimizer, maxGradNorm);
+        GradientUpdate.Apply(policy, optimizer, maxGradNorm);
         return loss.item<float>();
     }
-
-    /// <summary>Gradient clipping and the optimizer's step, with no garbage collection starting meanwhile (their
-    /// temporary scalars, <see cref="NoCollectionRegion"/>).</summary>
-    static void Update(CausalLm policy, optim.Optimizer optimizer, double maxGradNorm) => NoCollectionRegion.Run(() =>
-    {
-        using (NewDisposeScope()) nn.utils.clip_grad_norm_(policy.parameters(), maxGradNorm);
-        optimizer.step();
-    });
 
     /// <summary>−Σ log p of the layout's completion tokens (the next-token loss before it is divided by a token count).</summary>
     static Tensor NegatedLogLikelihood(CausalLm policy, TokenLayout layout) =>
