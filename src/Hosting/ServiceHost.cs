@@ -17,11 +17,19 @@ namespace Pipeline.Hosting;
 /// Prometheus (<see cref="PipelineTelemetry"/>).</summary>
 public static class ServiceHost
 {
+    /// <summary>The host setting that decides whether the host's default JSON sources reload on change.</summary>
+    public const string ReloadConfigOnChangeKey = "hostBuilder:reloadConfigOnChange";
+
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         // The application name stays the entry assembly's: ASP.NET Core loads the assembly of that name to look
         // for hosting-startup attributes, and a name like "learner" made every service log a Critical error at start.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // Settings are read once, at start: nothing reloads them while a service runs. A reloading JSON source (the
+        // host's default for appsettings.json, even where there is none) watches the content root — the working
+        // directory — and every directory below it: one inotify watch per directory, the default checkpoint
+        // directory's one-per-policy-version included (3,251 on a development machine), and a wake-up of the
+        // watcher thread for each checkpoint file written.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [$"--{ReloadConfigOnChangeKey}=false", .. args] });
         var file = Environment.GetEnvironmentVariable("PIPELINE_CONFIG");
         if (!string.IsNullOrWhiteSpace(file)) builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
         builder.Configuration.AddEnvironmentVariables();
