@@ -26,6 +26,15 @@ public sealed class ServiceProcesses : IDisposable
 
     public IReadOnlyList<Process> Processes => _running.Values.Select(r => r.Process).ToArray();
 
+    /// <summary>The current instance of each name (<c>learner-0</c>, <c>rollout-1</c>, …).</summary>
+    public IReadOnlyDictionary<string, Process> Named
+    {
+        get
+        {
+            lock (_running) return _running.ToDictionary(r => r.Key, r => r.Value.Process);
+        }
+    }
+
     /// <summary>The id of every process started so far, restarted instances included.</summary>
     public IReadOnlyList<int> StartedIds => _started.ToArray();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +17,9 @@ namespace Pipeline.Benchmarks.Bus;
 /// the held-out greedy accuracy of its final policy (measured here, with the same evaluator, for both modes), and
 /// where the wall time went: <see cref="StartSeconds"/> from the run's creation to version 0's publication, the mean
 /// per-step waiting and training (<see cref="StepTimes"/>), and <see cref="EndSeconds"/> from the last version to the
-/// run's end.</summary>
+/// run's end; and, where the machine's counters can be read, where the CPU went meanwhile (<see cref="Cpu"/>).</summary>
 public sealed record BusBenchmarkMode(double SamplesPerSecond, double Accuracy, double WallSeconds, int PolicyVersions,
-    double StartSeconds, double WaitingSecondsPerStep, double TrainingSecondsPerStep, double EndSeconds);
+    double StartSeconds, double WaitingSecondsPerStep, double TrainingSecondsPerStep, double EndSeconds, CpuUse? Cpu = null);
 
 /// <param name="Ratio">services ÷ embedded samples per second</param>
 /// <param name="SamePrompts">whether both runs drew the same prompts, batch for batch</param>
@@ -32,6 +33,9 @@ public sealed record BusBenchmarkResult(BusBenchmarkMode Embedded, BusBenchmarkM
 /// where it goes; the accuracy difference shows that distribution does not change what is learned.</summary>
 public static class BusBenchmark
 {
+    /// <summary>This process's name in the services' <see cref="CpuUse.Processes"/>: the bench, waiting for the run.</summary>
+    public const string WaitingProcess = "bench (waiting)";
+
     /// <param name="warmupSteps">each mode first makes an untimed run of this many steps (0: none), so that both timed runs
     /// start warm: the first batch's first calls — JIT compilation, libtorch's kernel set-up, the first database and
     /// broker round trips — are paid once per process, by one process embedded and by three as services</param>
@@ -54,9 +58,12 @@ public static class BusBenchmark
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(scratch, "embedded.db")}",
         }).Build();
         if (warmup is not null) await EmbeddedRun.RunAsync(embeddedSettings, warmup, null, null, cancellation);
+        using var self = Process.GetCurrentProcess();
+        var embeddedCpu = CpuMeter.Start(new Dictionary<string, Process> { ["pipeline"] = self });
         var outcome = (await EmbeddedRun.RunAsync(embeddedSettings, config, null, null, cancellation)).Outcome;
+        var embeddedUse = embeddedCpu.Stop();
         var embeddedRun = await StoredRunTimes.ReadAsync(embeddedSettings, outcome.RunId, cancellation);
-        var embedded = embeddedRun.Mode(samples, await Accuracy(outcome.FinalCheckpoint));
+        var embedded = embeddedRun.Mode(samples, await Accuracy(outcome.FinalCheckpoint)) with { Cpu = embeddedUse };
 
         var environment = configuration.AsEnumerable()
             .Where(kv => kv.Value is not null && (kv.Key.StartsWith("RabbitMq:") || kv.Key.StartsWith("Storage:") || kv.Key.StartsWith("Hangfire:")))
@@ -77,9 +84,12 @@ public static class BusBenchmark
         for (int i = 0; i < rolloutWorkers; i++) services.Start("Rollout", i);
         for (int i = 0; i < verifiers; i++) services.Start("Verifier", i);
         if (warmup is not null) await RunOnServicesAsync(configuration, warmup, scratch, cancellation);
+        // This process only starts the run and polls the database for its end meanwhile; it is counted by its own name.
+        var servicesCpu = CpuMeter.Start(new Dictionary<string, Process>(services.Named) { [WaitingProcess] = self });
         var runId = await RunOnServicesAsync(configuration, config, scratch, cancellation);
+        var servicesUse = servicesCpu.Stop();
         var servicesRun = await StoredRunTimes.ReadAsync(configuration, runId, cancellation);
-        var distributed = servicesRun.Mode(samples, await Accuracy(servicesRun.FinalCheckpoint));
+        var distributed = servicesRun.Mode(samples, await Accuracy(servicesRun.FinalCheckpoint)) with { Cpu = servicesUse };
 
         return new BusBenchmarkResult(embedded, distributed, distributed.SamplesPerSecond / embedded.SamplesPerSecond,
             distributed.Accuracy - embedded.Accuracy, embeddedRun.Prompts.SequenceEqual(servicesRun.Prompts), rolloutWorkers, verifiers, warmupSteps);

@@ -62,17 +62,30 @@ public static class BenchCommand
                 .Caption(Markup.Escape($"start: run created → version 0 published; waiting: per step, the learner idle until its batch's last group arrived; " +
                     $"training: per step, batch ready → version recorded (GRPO step, checkpoint, database); end: last version → run finished. " +
                     $"Both runs drew {(result.SamePrompts ? "the same" : "DIFFERENT")} prompts" +
-                    (result.WarmupSteps > 0 ? $", each after an untimed warm-up run of {result.WarmupSteps} step(s) in the same processes." : "; no warm-up: both include their processes' first calls.")));
-            foreach (var column in new[] { "mode", "samples/s", "wall s", "versions", "start s", "waiting s/step", "training s/step", "end s", "held-out accuracy" })
+                    (result.WarmupSteps > 0 ? $", each after an untimed warm-up run of {result.WarmupSteps} step(s) in the same processes." : "; no warm-up: both include their processes' first calls.") +
+                    CpuCaption(result)));
+            foreach (var column in new[] { "mode", "samples/s", "wall s", "versions", "start s", "waiting s/step", "training s/step", "end s", "busy", "CPU s Pipeline / other", "held-out accuracy" })
                 table.AddColumn(new TableColumn(column).RightAligned());
             void Row(string name, BusBenchmarkMode m) => table.AddRow(name, $"{m.SamplesPerSecond:F1}", $"{m.WallSeconds:F1}", $"{m.PolicyVersions}",
-                $"{m.StartSeconds:F2}", $"{m.WaitingSecondsPerStep:F3}", $"{m.TrainingSecondsPerStep:F3}", $"{m.EndSeconds:F2}", $"{m.Accuracy:P1}");
+                $"{m.StartSeconds:F2}", $"{m.WaitingSecondsPerStep:F3}", $"{m.TrainingSecondsPerStep:F3}", $"{m.EndSeconds:F2}",
+                m.Cpu is { } cpu ? $"{cpu.BusyFraction:P0}" : "–", m.Cpu is { } use ? $"{use.Processes.Values.Sum():F1} / {use.OtherCoreSeconds:F1}" : "–", $"{m.Accuracy:P1}");
             Row("embedded", result.Embedded);
             Row($"RabbitMQ + PostgreSQL ({result.RolloutWorkers}+{result.Verifiers})", result.Services);
-            table.AddRow("ratio / difference", $"{result.Ratio:F2}", "", "", "", "", "", "", $"{result.AccuracyDifference * 100:+0.0;-0.0} pts");
+            table.AddRow("ratio / difference", $"{result.Ratio:F2}", "", "", "", "", "", "", "", "", $"{result.AccuracyDifference * 100:+0.0;-0.0} pts");
             context.Out.Write(table);
             await context.WriteJsonAsync(result);
             return ExitCodes.Success;
         });
+    }
+
+    /// <summary>The caption's account of the CPU in each timed run: how busy the machine was and the core-seconds of
+    /// each process, then of everything else.</summary>
+    static string CpuCaption(BusBenchmarkResult result)
+    {
+        static string Of(CpuUse cpu) =>
+            string.Join(", ", cpu.Processes.Select(p => $"{p.Key} {p.Value:F1}")) + $", other (broker, database, sandboxes, kernel) {cpu.OtherCoreSeconds:F1}";
+        return result.Embedded.Cpu is { } embedded && result.Services.Cpu is { } services
+            ? $" busy: the machine's busy share of its processors during the timed run; CPU s: core-seconds meanwhile — embedded: {Of(embedded)}; services: {Of(services)}."
+            : "";
     }
 }

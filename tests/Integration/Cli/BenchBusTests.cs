@@ -44,6 +44,16 @@ public sealed class BenchBusTests(DistributedFixture fixture, ITestOutputHelper 
             double parts = mode.GetProperty("start_seconds").GetDouble() + mode.GetProperty("end_seconds").GetDouble()
                 + versions * (mode.GetProperty("waiting_seconds_per_step").GetDouble() + mode.GetProperty("training_seconds_per_step").GetDouble());
             Assert.Equal(wall, parts, 1e-3);   // the breakdown accounts for the whole wall time
+
+            var cpu = mode.GetProperty("cpu");   // the tests run on Linux, where /proc/stat is there to read
+            Assert.True(cpu.GetProperty("window_seconds").GetDouble() >= wall * 0.9, "the CPU is measured over the run");
+            Assert.InRange(cpu.GetProperty("busy_fraction").GetDouble(), 0, 1);
+            double processes = cpu.GetProperty("processes").EnumerateObject().Sum(p => p.Value.GetDouble());
+            Assert.True(processes > 0, "Pipeline's processes used CPU");
+            Assert.Equal(cpu.GetProperty("busy_core_seconds").GetDouble(), processes + cpu.GetProperty("other_core_seconds").GetDouble(), 1e-6);
         }
+        Assert.Equal(["pipeline"], embedded.GetProperty("cpu").GetProperty("processes").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["bench (waiting)", "learner-0", "rollout-0", "verifier-0"],
+            services.GetProperty("cpu").GetProperty("processes").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 }
