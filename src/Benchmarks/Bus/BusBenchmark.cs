@@ -59,7 +59,7 @@ public static class BusBenchmark
         }).Build();
         if (warmup is not null) await EmbeddedRun.RunAsync(embeddedSettings, warmup, null, null, cancellation);
         using var self = Process.GetCurrentProcess();
-        var embeddedCpu = CpuMeter.Start(new Dictionary<string, Process> { ["pipeline"] = self });
+        using var embeddedCpu = CpuMeter.Start(new Dictionary<string, Process> { ["pipeline"] = self });
         var outcome = (await EmbeddedRun.RunAsync(embeddedSettings, config, null, null, cancellation)).Outcome;
         var embeddedUse = embeddedCpu.Stop();
         var embeddedRun = await StoredRunTimes.ReadAsync(embeddedSettings, outcome.RunId, cancellation);
@@ -85,7 +85,7 @@ public static class BusBenchmark
         for (int i = 0; i < verifiers; i++) services.Start("Verifier", i);
         if (warmup is not null) await RunOnServicesAsync(configuration, warmup, scratch, cancellation);
         // This process only starts the run and polls the database for its end meanwhile; it is counted by its own name.
-        var servicesCpu = CpuMeter.Start(new Dictionary<string, Process>(services.Named) { [WaitingProcess] = self });
+        using var servicesCpu = CpuMeter.Start(new Dictionary<string, Process>(services.Named) { [WaitingProcess] = self });
         var runId = await RunOnServicesAsync(configuration, config, scratch, cancellation);
         var servicesUse = servicesCpu.Stop();
         var servicesRun = await StoredRunTimes.ReadAsync(configuration, runId, cancellation);

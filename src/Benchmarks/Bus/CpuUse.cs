@@ -13,6 +13,18 @@ namespace Pipeline.Benchmarks.Bus;
 public sealed record CpuUse(double WindowSeconds, double BusyFraction, double BusyCoreSeconds,
     IReadOnlyDictionary<string, double> Processes, double OtherCoreSeconds)
 {
+    /// <summary>Each process's core-seconds by thread name, most first (<see cref="ThreadCpuTimes"/>): the learner's
+    /// GRPO steps, the evaluator, the rollout sampler, the .NET thread pool (messages, database, checkpoints), the
+    /// garbage collector. Threads that ended before the second reading are missing, so these may sum to less than
+    /// <see cref="Processes"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Threads { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, double>>();
+
+    /// <summary>The machine's other processes that used CPU in the window, by name, most first: where
+    /// <see cref="OtherCoreSeconds"/> went (the broker, the database, kernel threads). What is not here is time of
+    /// processes that came and went in between, and interrupts.</summary>
+    public IReadOnlyDictionary<string, double> OtherProcesses { get; init; } = new Dictionary<string, double>();
+
     /// <summary>The use between two readings of the machine's counters, <paramref name="windowSeconds"/> apart, with the
     /// CPU time each process used in between.</summary>
     public static CpuUse Of(MachineCpuTimes before, MachineCpuTimes after, double windowSeconds, IReadOnlyDictionary<string, double> processes)

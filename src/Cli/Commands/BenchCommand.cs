@@ -73,6 +73,7 @@ public static class BenchCommand
             Row($"RabbitMQ + PostgreSQL ({result.RolloutWorkers}+{result.Verifiers})", result.Services);
             table.AddRow("ratio / difference", $"{result.Ratio:F2}", "", "", "", "", "", "", "", "", $"{result.AccuracyDifference * 100:+0.0;-0.0} pts");
             context.Out.Write(table);
+            if (ThreadTable(result) is { } threads) context.Out.Write(threads);
             await context.WriteJsonAsync(result);
             return ExitCodes.Success;
         });
@@ -87,5 +88,32 @@ public static class BenchCommand
         return result.Embedded.Cpu is { } embedded && result.Services.Cpu is { } services
             ? $" busy: the machine's busy share of its processors during the timed run; CPU s: core-seconds meanwhile — embedded: {Of(embedded)}; services: {Of(services)}."
             : "";
+    }
+
+    /// <summary>Core-seconds of each mode's timed run by thread name, summed over the mode's processes, so that the same
+    /// work lines up: the learner's steps, the evaluator, the rollout sampler, the thread pool; then what no Pipeline
+    /// process used. Null without CPU figures.</summary>
+    static Table? ThreadTable(BusBenchmarkResult result)
+    {
+        if (result.Embedded.Cpu is not { } embedded || result.Services.Cpu is not { } services) return null;
+        static Dictionary<string, double> ByName(CpuUse cpu) => cpu.Threads.Values.SelectMany(t => t)
+            .GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(t => t.Value), StringComparer.Ordinal);
+        var (e, s) = (ByName(embedded), ByName(services));
+        const double shown = 0.1;   // names below this in both modes are summed into one row
+        var names = e.Keys.Union(s.Keys).Where(n => e.GetValueOrDefault(n) >= shown || s.GetValueOrDefault(n) >= shown)
+            .OrderByDescending(n => Math.Max(e.GetValueOrDefault(n), s.GetValueOrDefault(n))).ToArray();
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]CPU core-seconds of the timed runs, by thread[/]")
+            .Caption($"threads of every Pipeline process, by name, read every {CpuMeter.SamplePeriod.TotalSeconds:0.0#} s: a thread that ended loses at most that much");
+        foreach (var column in new[] { "thread", "embedded", "services" }) table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var name in names) table.AddRow(Markup.Escape(name), $"{e.GetValueOrDefault(name):F2}", $"{s.GetValueOrDefault(name):F2}");
+        double Rest(Dictionary<string, double> byName) => byName.Where(t => !names.Contains(t.Key)).Sum(t => t.Value);
+        table.AddRow("other threads", $"{Rest(e):F2}", $"{Rest(s):F2}");
+        table.AddRow("not Pipeline (broker, database, kernel)", $"{embedded.OtherCoreSeconds:F2}", $"{services.OtherCoreSeconds:F2}");
+        var others = embedded.OtherProcesses.Keys.Union(services.OtherProcesses.Keys)
+            .Where(n => embedded.OtherProcesses.GetValueOrDefault(n) >= shown || services.OtherProcesses.GetValueOrDefault(n) >= shown)
+            .OrderByDescending(n => Math.Max(embedded.OtherProcesses.GetValueOrDefault(n), services.OtherProcesses.GetValueOrDefault(n)));
+        foreach (var name in others)
+            table.AddRow($"  of which {Markup.Escape(name)}", $"{embedded.OtherProcesses.GetValueOrDefault(name):F2}", $"{services.OtherProcesses.GetValueOrDefault(name):F2}");
+        return table;
     }
 }

@@ -51,8 +51,12 @@ public sealed class BenchBusTests(DistributedFixture fixture, ITestOutputHelper 
             double processes = cpu.GetProperty("processes").EnumerateObject().Sum(p => p.Value.GetDouble());
             Assert.True(processes > 0, "Pipeline's processes used CPU");
             Assert.Equal(cpu.GetProperty("busy_core_seconds").GetDouble(), processes + cpu.GetProperty("other_core_seconds").GetDouble(), 1e-6);
+            foreach (var process in cpu.GetProperty("threads").EnumerateObject())   // each process's threads account for at most its time
+                Assert.True(process.Value.EnumerateObject().Sum(t => t.Value.GetDouble())
+                    <= cpu.GetProperty("processes").GetProperty(process.Name).GetDouble() * 1.02 + 0.1, process.Name);
         }
         Assert.Equal(["pipeline"], embedded.GetProperty("cpu").GetProperty("processes").EnumerateObject().Select(p => p.Name));
+        Assert.Contains("learner", services.GetProperty("cpu").GetProperty("threads").GetProperty("learner-0").EnumerateObject().Select(t => t.Name));
         Assert.Equal(["bench (waiting)", "learner-0", "rollout-0", "verifier-0"],
             services.GetProperty("cpu").GetProperty("processes").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
