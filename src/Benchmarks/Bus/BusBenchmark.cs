@@ -39,9 +39,12 @@ public static class BusBenchmark
     /// <param name="warmupSteps">each mode first makes an untimed run of this many steps (0: none), so that both timed runs
     /// start warm: the first batch's first calls — JIT compilation, libtorch's kernel set-up, the first database and
     /// broker round trips — are paid once per process, by one process embedded and by three as services</param>
+    /// <param name="keepCheckpoints">leave the runs' checkpoints in place; by default each run's folder under
+    /// <c>Run:CheckpointDirectory</c> is deleted once both modes' accuracy has been measured</param>
     public static async Task<BusBenchmarkResult> RunAsync(IConfiguration configuration, RunSettings config, PolicyEvaluator evaluator,
-        int rolloutWorkers, int verifiers, int warmupSteps, string scratch, CancellationToken cancellation)
+        int rolloutWorkers, int verifiers, int warmupSteps, string scratch, CancellationToken cancellation, bool keepCheckpoints = false)
     {
+        var runs = new List<Guid>();   // every run this bench made, whose checkpoints it deletes at the end
         var warmup = warmupSteps > 0 ? WarmupRun(config, warmupSteps) : null;
         int samples = config.Run.Steps * config.Run.PromptsPerBatch * config.Run.GroupSize;
         var heldOut = TaskSources.For(config).HeldOut;
@@ -57,10 +60,11 @@ public static class BusBenchmark
             ["Storage:Provider"] = "sqlite",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(scratch, "embedded.db")}",
         }).Build();
-        if (warmup is not null) await EmbeddedRun.RunAsync(embeddedSettings, warmup, null, null, cancellation);
+        if (warmup is not null) runs.Add((await EmbeddedRun.RunAsync(embeddedSettings, warmup, null, null, cancellation)).Outcome.RunId);
         using var self = Process.GetCurrentProcess();
         using var embeddedCpu = CpuMeter.Start(new Dictionary<string, Process> { ["pipeline"] = self });
         var outcome = (await EmbeddedRun.RunAsync(embeddedSettings, config, null, null, cancellation)).Outcome;
+        runs.Add(outcome.RunId);
         var embeddedUse = embeddedCpu.Stop();
         var embeddedRun = await StoredRunTimes.ReadAsync(embeddedSettings, outcome.RunId, cancellation);
         var embedded = embeddedRun.Mode(samples, await Accuracy(outcome.FinalCheckpoint)) with { Cpu = embeddedUse };
@@ -83,13 +87,23 @@ public static class BusBenchmark
         services.Start("Learner");
         for (int i = 0; i < rolloutWorkers; i++) services.Start("Rollout", i);
         for (int i = 0; i < verifiers; i++) services.Start("Verifier", i);
-        if (warmup is not null) await RunOnServicesAsync(configuration, warmup, scratch, cancellation);
+        if (warmup is not null) runs.Add(await RunOnServicesAsync(configuration, warmup, scratch, cancellation));
         // This process only starts the run and polls the database for its end meanwhile; it is counted by its own name.
         using var servicesCpu = CpuMeter.Start(new Dictionary<string, Process>(services.Named) { [WaitingProcess] = self });
         var runId = await RunOnServicesAsync(configuration, config, scratch, cancellation);
+        runs.Add(runId);
         var servicesUse = servicesCpu.Stop();
         var servicesRun = await StoredRunTimes.ReadAsync(configuration, runId, cancellation);
         var distributed = servicesRun.Mode(samples, await Accuracy(servicesRun.FinalCheckpoint)) with { Cpu = servicesUse };
+
+        // A bench's runs are measurements, not results: their checkpoints (about 0.2 GB a run of the demo's size)
+        // would otherwise pile up under Run:CheckpointDirectory, bench after bench.
+        if (!keepCheckpoints)
+            foreach (var run in runs)
+            {
+                var directory = PolicyRecorder.RunDirectory(config.Run.CheckpointDirectory, run);
+                if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            }
 
         return new BusBenchmarkResult(embedded, distributed, distributed.SamplesPerSecond / embedded.SamplesPerSecond,
             distributed.Accuracy - embedded.Accuracy, embeddedRun.Prompts.SequenceEqual(servicesRun.Prompts), rolloutWorkers, verifiers, warmupSteps);

@@ -35,12 +35,16 @@ public static class BenchCommand
             Description = "Steps of an untimed run each mode makes first, so that both timed runs start warm (0: time the first run of cold processes).",
             DefaultValueFactory = _ => 4,
         };
+        var keep = new Option<bool>("--keep-checkpoints")
+        {
+            Description = "Keep the checkpoints of the bench's runs (by default each run's folder under Run:CheckpointDirectory is deleted at the end).",
+        };
         return PipelineCommand.Create("bus",
             "End-to-end samples/s of the same run embedded and as separate services over RabbitMQ + PostgreSQL (RabbitMq:* and Storage:* " +
             "must point at a running broker and database, e.g. from `eval \"$(infra/services.sh up)\"`), with the same settings and seed and by " +
             "default the embedded topology (one rollout worker, one verifier); where the wall time went, per step, from what each run stored; and " +
             "the held-out accuracy of each.",
-            [rollouts, verifiers, warmup], async context =>
+            [rollouts, verifiers, warmup, keep], async context =>
         {
             var configuration = context.Configuration;
             if (string.IsNullOrWhiteSpace(configuration["RabbitMq:Host"]) || !string.Equals(configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase))
@@ -56,7 +60,7 @@ public static class BenchCommand
             context.Note($"bench bus: the run embedded first, then on {context.Get(rollouts)} rollout workers and {context.Get(verifiers)} verifiers " +
                 $"over {configuration["RabbitMq:Host"]}, each after an untimed warm-up run of {context.Get(warmup)} step(s) (service logs in {scratch}/logs)");
             var result = await BusBenchmark.RunAsync(configuration, runConfig, services.GetRequiredService<PolicyEvaluator>(),
-                context.Get(rollouts), context.Get(verifiers), context.Get(warmup), scratch, context.Cancellation);
+                context.Get(rollouts), context.Get(verifiers), context.Get(warmup), scratch, context.Cancellation, context.Get(keep));
 
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{runConfig.Run.Steps}×{runConfig.Run.PromptsPerBatch}×{runConfig.Run.GroupSize} samples[/]")
                 .Caption(Markup.Escape($"start: run created → version 0 published; waiting: per step, the learner idle until its batch's last group arrived; " +

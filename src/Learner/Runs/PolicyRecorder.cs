@@ -20,10 +20,13 @@ public sealed class PolicyRecorder(PolicyVersionStore versions)
         return await RecordAsync(runId, version, staged, format, cancellationToken);
     }
 
+    /// <summary>Where a run's versions are written: a folder of its own under <c>Run:CheckpointDirectory</c>.</summary>
+    public static string RunDirectory(string checkpointDirectory, Guid runId) => Path.Combine(checkpointDirectory, runId.ToString("N"));
+
     /// <summary>The version's files written (weights and optimizer state as the trainer holds them now), not yet
     /// durable nor in place.</summary>
     public static StagedCheckpoint Stage(Guid runId, int version, GrpoTrainer trainer, string checkpointDirectory, CheckpointFormat format) =>
-        Checkpoint.Stage(trainer.Policy, Path.Combine(checkpointDirectory, runId.ToString("N"), $"v{version:D5}"), format,
+        Checkpoint.Stage(trainer.Policy, Path.Combine(RunDirectory(checkpointDirectory, runId), $"v{version:D5}"), format,
             staging => trainer.SaveOptimizerState(Path.Combine(staging, Checkpoint.OptimizerFile)));
 
     /// <summary>Makes a staged version durable and puts it in place, then records it.</summary>

@@ -15,14 +15,17 @@ public sealed class BenchBusTests(DistributedFixture fixture, ITestOutputHelper 
     {
         await using var cluster = await ServiceCluster.CreateAsync(fixture, output);
         var json = Path.Combine(fixture.WorkingDirectory, $"bus-{Guid.NewGuid():N}.json");
+        var checkpoints = $"bus-{Guid.NewGuid():N}";
         await using var bench = ObservedProcess.Start("pipeline bench bus", DistributedFixture.Dll("pipeline"),
-            ["bench", "bus", "--config", fixture.SmokeConfig, "--set", "Run:Steps=3", "--set", $"Run:CheckpointDirectory=bus-{Guid.NewGuid():N}",
+            ["bench", "bus", "--config", fixture.SmokeConfig, "--set", "Run:Steps=3", "--set", $"Run:CheckpointDirectory={checkpoints}",
                 "--warmup-steps", "1", "--json", json],
             cluster.Environment(), fixture.WorkingDirectory);
 
         int exitCode = await bench.WaitForExitAsync(TimeSpan.FromMinutes(15));
         output.WriteLine(bench.Tail(40));
         Assert.True(exitCode == 0, bench.Tail());
+        var left = Path.Combine(fixture.WorkingDirectory, checkpoints);   // the four runs' checkpoints are deleted at the end
+        Assert.False(Directory.Exists(left) && Directory.EnumerateFileSystemEntries(left).Any(), $"checkpoints left in {left}");
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var root = report.RootElement;
 
