@@ -89,7 +89,9 @@ public static class BusBenchmark
         for (int i = 0; i < verifiers; i++) services.Start("Verifier", i);
         if (warmup is not null) runs.Add(await RunOnServicesAsync(configuration, warmup, scratch, cancellation));
         // This process only starts the run and polls the database for its end meanwhile; it is counted by its own name.
-        using var servicesCpu = CpuMeter.Start(new Dictionary<string, Process>(services.Named) { [WaitingProcess] = self });
+        // The services' threads outlive the run, so they are read at its start and end only: sampling them meanwhile
+        // would spend CPU the services share.
+        using var servicesCpu = CpuMeter.Start(new Dictionary<string, Process>(services.Named) { [WaitingProcess] = self }, sampleThreads: false);
         var runId = await RunOnServicesAsync(configuration, config, scratch, cancellation);
         runs.Add(runId);
         var servicesUse = servicesCpu.Stop();

@@ -24,7 +24,7 @@ public sealed class CpuMeter : IDisposable
     readonly Timer _sampler;
     readonly Lock _lock = new();
 
-    CpuMeter(IReadOnlyDictionary<string, Process> processes)
+    CpuMeter(IReadOnlyDictionary<string, Process> processes, bool sampleThreads)
     {
         _processes = processes;
         _started = processes.ToDictionary(p => p.Key, p => CpuTime(p.Value));
@@ -33,10 +33,14 @@ public sealed class CpuMeter : IDisposable
         _machine = MachineCpuTimes.Read();
         _allProcesses = ThreadCpuTimes.ReadProcesses();
         _clock = Stopwatch.StartNew();
-        _sampler = new Timer(_ => SampleThreads(), null, SamplePeriod, SamplePeriod);
+        var period = sampleThreads ? SamplePeriod : Timeout.InfiniteTimeSpan;
+        _sampler = new Timer(_ => SampleThreads(), null, period, period);
     }
 
-    public static CpuMeter Start(IReadOnlyDictionary<string, Process> processes) => new(processes);
+    /// <param name="sampleThreads">read the threads every <see cref="SamplePeriod"/> too: for processes whose threads
+    /// may end within the span (an embedded run's). Without it they are read at the start and at <see cref="Stop"/>
+    /// only, which costs the processes measured nothing in between.</param>
+    public static CpuMeter Start(IReadOnlyDictionary<string, Process> processes, bool sampleThreads = true) => new(processes, sampleThreads);
 
     /// <returns>null where the machine's counters cannot be read (not Linux)</returns>
     public CpuUse? Stop()
