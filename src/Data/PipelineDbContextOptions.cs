@@ -14,13 +14,14 @@ public static class PipelineDbContextOptions
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
             .Options;
 
-    /// <param name="retryCount">transient failures retried by Npgsql's execution strategy (0: none). A store that
-    /// opens its own transaction must then run it through <see cref="Transactions.InTransactionAsync"/>.</param>
+    /// <param name="retryCount">transient failures retried by Npgsql's execution strategy (0: none), and units of work
+    /// whose transaction was lost (<see cref="PipelineRetryingExecutionStrategy"/>). A store that opens its own
+    /// transaction must then run it through <see cref="Transactions.InTransactionAsync"/>.</param>
     public static DbContextOptions<PostgresPipelineDbContext> ForPostgres(string connectionString, int retryCount = 0, TimeSpan maxRetryDelay = default) =>
         new DbContextOptionsBuilder<PostgresPipelineDbContext>()
             .UseNpgsql(connectionString, npgsql =>
             {
-                if (retryCount > 0) npgsql.EnableRetryOnFailure(retryCount, maxRetryDelay, errorCodesToAdd: null);
+                if (retryCount > 0) npgsql.ExecutionStrategy(dependencies => new PipelineRetryingExecutionStrategy(dependencies, retryCount, maxRetryDelay));
             })
             .UseSnakeCaseNamingConvention()
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)

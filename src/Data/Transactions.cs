@@ -5,7 +5,8 @@ namespace Pipeline.Data;
 
 /// <summary>Explicit transactions under a retrying execution strategy. Npgsql's strategy retries a whole unit of work,
 /// so the unit is the transaction: every try gets a fresh context and a fresh transaction, and a try whose commit
-/// reached the server while the client saw an error is recognised by <c>committed</c> instead of being written twice.</summary>
+/// reached the server while the client saw an error is recognised by <c>committed</c> instead of being written twice.
+/// A try whose transaction Npgsql refuses because its connection was lost is retried too (<see cref="TransactionLostException"/>).</summary>
 public static class Transactions
 {
     /// <param name="work">the writes, on the context it is given; committed after it returns</param>
@@ -24,8 +25,15 @@ public static class Transactions
             {
                 await using var db = await contexts.CreateDbContextAsync(ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                await work(db, ct);
-                await transaction.CommitAsync(ct);
+                try
+                {
+                    await work(db, ct);
+                    await transaction.CommitAsync(ct);
+                }
+                catch (Exception e) when (TransactionLostException.Ended(e, transaction))
+                {
+                    throw new TransactionLostException(e);
+                }
                 return true;
             },
             verifySucceeded: async (_, _, ct) =>
