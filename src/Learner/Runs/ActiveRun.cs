@@ -85,6 +85,10 @@ sealed class ActiveRun(Guid runId, RunSettings config, PromptFeed feed, GrpoTrai
     /// <summary>Ends the run's training loop with <paramref name="reason"/>: the batch it waits for will never be complete.</summary>
     public void Fail(string reason) => Ready.Writer.TryComplete(new RunFailedException(reason));
 
+    /// <summary>Ends the run's training loop with the failure of a step's record (its version, rows or the next batch's
+    /// dispatch): nothing else would wake a loop that waits for the batch the record was to dispatch.</summary>
+    public void RecordFailed(Exception failure) => Ready.Writer.TryComplete(failure);
+
     /// <summary>Ends the run's training loop here because another learner holds the run now (<see cref="RunLease"/>).</summary>
     public void LoseLease() => Ready.Writer.TryComplete(new LeaseLostException(RunId));
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Hangfire;
 using Microsoft.Extensions.Hosting;
@@ -294,8 +295,7 @@ public sealed class RunCoordinator(
                     trained.Dispose();
                     throw;
                 }
-                // On the thread pool: the record begins with the checkpoint's fsyncs, which block.
-                recording = Task.Run(() => FinishAsync(active, batch, trained));
+                recording = RecordInBackground(active, batch, trained);
             }
             await recording;
             bool finalEvaluated = settings.EvaluateEvery > 0 && active.Version % settings.EvaluateEvery == 0;
@@ -315,9 +315,19 @@ public sealed class RunCoordinator(
         catch (Exception e)
         {
             await SettleAsync(active, recording);
-            var cause = e is ChannelClosedException { InnerException: RunFailedException failed } ? failed : e;
+            // The channel ends with why: a fault from the error queue, or a step whose record failed.
+            var cause = e is ChannelClosedException { InnerException: { } inner } ? inner : e;
             logger.LogError(cause, "Run {RunId} failed", active.RunId);
-            await runs.MarkFailedAsync(active.RunId, cause.Message);
+            try
+            {
+                await runs.MarkFailedAsync(active.RunId, cause.Message);
+            }
+            catch (Exception marking)
+            {
+                // The run stays running in the database, for a standby learner to resume once the lease runs out; its
+                // waiters here hear of the failure all the same.
+                logger.LogError("Run {RunId}: recording that it failed failed too ({Message})", active.RunId, marking.Message);
+            }
             active.Completion.TrySetException(cause);
         }
         finally
@@ -327,6 +337,31 @@ public sealed class RunCoordinator(
             active.Trainer.Dispose();
         }
     }
+
+    /// <summary>Records a trained step on the thread pool (the record begins with the checkpoint's fsyncs, which block).
+    /// A record that fails ends the loop at once through <see cref="ActiveRun.Ready"/>: the loop may be waiting for the
+    /// very batch that this record was to dispatch, and would otherwise wait for ever without a word. A record that
+    /// takes longer than <see cref="SlowRecord"/> (storage retrying) says so each time that passes.</summary>
+    Task RecordInBackground(ActiveRun active, PendingBatch batch, TrainedBatch trained) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                var finishing = FinishAsync(active, batch, trained);
+                while (await Task.WhenAny(finishing, Task.Delay(SlowRecord)) != finishing)
+                    logger.LogWarning("Run {RunId}: recording step {Step} (batch {BatchId}) has taken {Seconds:F0} s so far",
+                        active.RunId, trained.Batch.Step, batch.BatchId, clock.Elapsed.TotalSeconds);
+                await finishing;
+            }
+            catch (Exception e)
+            {
+                active.RecordFailed(e);
+                throw;
+            }
+        });
+
+    static readonly TimeSpan SlowRecord = TimeSpan.FromMinutes(1);
 
     /// <summary>Lets a step's record that is still under way end before the loop gives the run up; its own failure, if
     /// that is not what ended the loop, is logged.</summary>

@@ -15,10 +15,7 @@ public sealed class LearnerResumeTests(DistributedFixture fixture, ITestOutputHe
     public async Task A_learner_killed_after_version_2_and_restarted_completes_the_run_with_nothing_lost_or_trained_twice()
     {
         await using var cluster = await ServiceCluster.CreateAsync(fixture, output);
-        var first = cluster.StartLearner();
-        var worker = cluster.StartRollout("rollout");
-        var verifier = cluster.StartVerifier("verifier");
-        await ServiceCluster.WaitUntilStartedAsync(first, worker, verifier);
+        var first = await cluster.StartOneOfEachAsync();
 
         var killed = first.KillOnAsync(l => l.Is("run {RunId} step {Step}") && l.Int("Version") == 2,
             "the step line of version 2", TimeSpan.FromMinutes(9));

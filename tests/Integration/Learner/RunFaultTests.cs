@@ -9,8 +9,9 @@ using Xunit.Abstractions;
 
 namespace Pipeline.Tests.Integration.Learner;
 
-/// <summary>A group that no verifier can score ends in the verifier's error queue; the learner hears of it through
-/// MassTransit's Fault and fails the run with the reason, instead of waiting forever for the batch.</summary>
+/// <summary>A run that cannot go on fails with the reason, instead of waiting forever: a group that no verifier can
+/// score ends in the verifier's error queue, and the learner hears of it through MassTransit's Fault; a version whose
+/// record fails ends the learner's loop, which may be waiting for the very batch that record was to dispatch.</summary>
 [Collection(DistributedCollection.Name)]
 public sealed class RunFaultTests(DistributedFixture fixture, ITestOutputHelper output)
 {
@@ -55,5 +56,29 @@ public sealed class RunFaultTests(DistributedFixture fixture, ITestOutputHelper 
             await BrokerProbe.TakeAllAsync(connection, Queues.GenerateRollouts, [runId.ToString()], TimeSpan.FromSeconds(2));
             await BrokerProbe.TakeAllAsync(connection, "rollout-group-generated_error", [runId.ToString()], TimeSpan.Zero);
         }
+    }
+
+    [Fact]
+    public async Task A_version_that_cannot_be_put_in_place_fails_its_run_with_the_reason()
+    {
+        await using var cluster = await ServiceCluster.CreateAsync(fixture, output);
+        var learner = await cluster.StartOneOfEachAsync();
+
+        // The smoke run dispatches one batch at a time (MaxOffPolicySteps 0): the record of version 2 is what
+        // dispatches batch 2. A file where version 2's directory goes makes that record fail.
+        var json = Path.Combine(fixture.WorkingDirectory, $"train-{Guid.NewGuid():N}.json");
+        var train = cluster.StartTrain(json);
+        var started = await learner.WaitForAsync(l => l.Is(StartedLine), StartedLine, TimeSpan.FromMinutes(3));
+        var runId = started.Guid("RunId");
+        var blocked = Path.Combine(fixture.WorkingDirectory, fixture.SmokeRun.CheckpointDirectory, runId.ToString("N"), "v00002");
+        await File.WriteAllTextAsync(blocked, "not a checkpoint");
+
+        int exitCode = await train.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(exitCode == 1, $"pipeline train --wait exited with {exitCode}, expected 1 for a failed run.\n{cluster.Tails()}");
+        var shown = await cluster.ShowRunAsync(runId);
+        Assert.Equal("failed", shown.GetProperty("status").GetString());
+        Assert.Contains("v00002", shown.GetProperty("error").GetString());
+        Assert.Equal(1, shown.GetProperty("policy_versions").GetInt32());
+        Assert.False(learner.HasExited, $"the learner died with the run.\n{learner.Tail()}");
     }
 }

@@ -76,6 +76,15 @@ public sealed class ServiceCluster : IAsyncDisposable
     public ObservedProcess StartLearner(IReadOnlyDictionary<string, string>? extra = null, string name = "learner") =>
         StartService(name, "Pipeline.Learner", database: true, extra);
 
+    /// <summary>The smallest deployment — one learner, one rollout worker and one verifier — started and connected;
+    /// returns the learner.</summary>
+    public async Task<ObservedProcess> StartOneOfEachAsync()
+    {
+        var learner = StartLearner();
+        await WaitUntilStartedAsync(learner, StartRollout("rollout"), StartVerifier("verifier"));
+        return learner;
+    }
+
     public ObservedProcess StartRollout(string name) => StartService(name, "Pipeline.Rollout", database: false);
 
     public ObservedProcess StartVerifier(string name) => StartService(name, "Pipeline.Verifier", database: false);
