@@ -24,7 +24,7 @@ public static class PostgresTestDatabase
 
     /// <summary>Drops a test's database. FORCE ends the test's own sessions, but not an autovacuum worker that happens
     /// to be in the database (only a superuser or pg_signal_backend may end that one: 42501, seen in CI); it finishes
-    /// within moments, so the drop is tried again for up to half a minute.</summary>
+    /// within moments, so the drop is tried again for up to half a minute, as is a transient failure.</summary>
     public static async ValueTask DropAsync(string connectionString)
     {
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
@@ -44,6 +44,12 @@ public static class PostgresTestDatabase
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 30)
             {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (NpgsqlException e) when (e.IsTransient && attempt < 30)
+            {
+                // The server restarted since this pool's connection was last used (a server-restart test): 57P01 on
+                // that first use, and the pool is cleared.
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
         }
