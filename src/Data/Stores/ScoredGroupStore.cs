@@ -13,7 +13,8 @@ public sealed class ScoredGroupStore(IDbContextFactory<PipelineDbContext> contex
 {
     /// <summary>Stores the group, or, when (run, batch, prompt) is already stored, counts it on the run's
     /// duplicates and returns <see cref="AddOutcome.Duplicate"/>. <paramref name="stale"/> marks a group generated
-    /// by a policy too old to train on (bounded staleness): it is kept and counted, never trained on.</summary>
+    /// by a policy too old to train on (bounded staleness): it is kept and counted, never trained on. A group of a run the
+    /// database does not hold throws <see cref="UnknownRunException"/>.</summary>
     public async Task<AddOutcome> TryAddAsync(
         RolloutGroupScored group, bool stale = false, CancellationToken cancellationToken = default)
     {
@@ -30,6 +31,12 @@ public sealed class ScoredGroupStore(IDbContextFactory<PipelineDbContext> contex
             catch (DbUpdateException e) when (e.IsUniqueViolation())
             {
                 violation = e;
+            }
+            catch (DbUpdateException e) when (e.IsForeignKeyViolation())
+            {
+                if (await runs.GetAsync(group.RunId, cancellationToken) is null)
+                    throw new UnknownRunException(group.RunId, $"scored group ({group.BatchId}, {group.PromptId})", e);
+                throw;
             }
         }
 

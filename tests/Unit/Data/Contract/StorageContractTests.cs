@@ -85,6 +85,19 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_group_of_a_run_the_database_does_not_hold_is_refused_as_such_not_counted_as_a_duplicate()
+    {
+        var unknown = Guid.NewGuid();
+
+        var error = await Assert.ThrowsAsync<UnknownRunException>(() => Storage.Groups.TryAddAsync(Samples.Group(unknown, 0, 1)));
+
+        Assert.Equal(unknown, error.RunId);
+        Assert.Contains(unknown.ToString(), error.Message);
+        Assert.IsType<DbUpdateException>(error.InnerException);
+        Assert.False(await Storage.Groups.ExistsAsync(unknown, 0, 1));
+    }
+
+    [Fact]
     public async Task A_prompt_and_completion_with_NUL_and_broken_surrogates_are_stored_with_replacement_characters()
     {
         var run = await Storage.Runs.CreateAsync(Samples.Run());
@@ -244,14 +257,6 @@ public abstract class StorageContractTests : IAsyncLifetime
             Assert.Equal(wantScore.Verdict, haveScore.Verdict);
             Assert.Equal(wantScore.Components.OrderBy(c => c.Key), haveScore.Components.OrderBy(c => c.Key));
         }
-    }
-
-    [Fact]
-    public async Task A_group_of_an_unknown_run_is_refused_not_counted_as_a_duplicate()
-    {
-        var error = await Assert.ThrowsAsync<DbUpdateException>(
-            () => Storage.Groups.TryAddAsync(Samples.Group(Guid.NewGuid(), 1, 1)));
-        Assert.NotNull(error.InnerException);
     }
 
     [Fact]

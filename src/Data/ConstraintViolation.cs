@@ -4,9 +4,11 @@ using Npgsql;
 
 namespace Pipeline.Data;
 
-static class UniqueViolation
+/// <summary>Which constraint the database refused an insert for, on SQLite and PostgreSQL alike.</summary>
+static class ConstraintViolation
 {
     const int SqliteConstraint = 19;
+    const int SqliteConstraintForeignKey = 787;
     const int SqliteConstraintPrimaryKey = 1555;
     const int SqliteConstraintUnique = 2067;
 
@@ -18,6 +20,15 @@ static class UniqueViolation
         SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint
             && sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    /// <summary>True when the database refused the insert because a row it refers to does not exist:
+    /// SQLITE_CONSTRAINT_FOREIGNKEY, or PostgreSQL's 23503.</summary>
+    public static bool IsForeignKeyViolation(this DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint && sqlite.SqliteExtendedErrorCode == SqliteConstraintForeignKey,
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ForeignKeyViolation,
         _ => false,
     };
 }
