@@ -14,7 +14,8 @@ namespace Pipeline.Hosting;
 /// <c>pipeline</c> command's file. Logs are JSON lines on standard output; <c>Health:Url</c> (e.g.
 /// http://0.0.0.0:8080) serves <c>/health</c> (also <c>/health/ready</c>) with the state of the bus and of whatever
 /// else the service registers (the learner adds its database), <c>/health/live</c>, and <c>/metrics</c> for
-/// Prometheus (<see cref="PipelineTelemetry"/>).</summary>
+/// Prometheus (<see cref="PipelineTelemetry"/>). On RabbitMQ a service stops, for its supervisor to restart it, when
+/// its bus stays stuck while the broker answers (<see cref="BusWatchdog"/>).</summary>
 public static class ServiceHost
 {
     /// <summary>The host setting that decides whether the host's default JSON sources reload on change.</summary>
@@ -45,6 +46,8 @@ public static class ServiceHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown);
         builder.Services.Configure<MassTransitHostOptions>(o => o.StopTimeout = shutdown);
         builder.Services.AddHealthChecks();
+        if (builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>()?.Configured == true)
+            BusWatchdog.Register(builder.Services);
         builder.AddPipelineTelemetry();
         return builder;
     }

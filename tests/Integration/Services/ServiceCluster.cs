@@ -85,7 +85,8 @@ public sealed class ServiceCluster : IAsyncDisposable
         return learner;
     }
 
-    public ObservedProcess StartRollout(string name) => StartService(name, "Pipeline.Rollout", database: false);
+    public ObservedProcess StartRollout(string name, IReadOnlyDictionary<string, string>? extra = null) =>
+        StartService(name, "Pipeline.Rollout", database: false, extra);
 
     public ObservedProcess StartVerifier(string name) => StartService(name, "Pipeline.Verifier", database: false);
 
