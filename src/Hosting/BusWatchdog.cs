@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,7 +42,7 @@ public sealed partial class BusWatchdog(IBusControl bus, IOptions<BusWatchdogOpt
         {
             var health = bus.CheckHealth();
             bool healthy = health.Status == BusHealthStatus.Healthy;
-            bool answers = !healthy && await BrokerAnswersAsync(stoppingToken);
+            bool answers = !healthy && await BrokerPort.ProbeAsync(broker.Value.Host!, broker.Value.Port, ConnectTimeout, stoppingToken) is null;
             var now = time.GetUtcNow();
             if (!detector.Observe(now, healthy, answers)) continue;
 
@@ -54,22 +53,6 @@ public sealed partial class BusWatchdog(IBusControl bus, IOptions<BusWatchdogOpt
             Environment.ExitCode = ExitCode;
             lifetime.StopApplication();
             return;
-        }
-    }
-
-    async Task<bool> BrokerAnswersAsync(CancellationToken cancellation)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        limit.CancelAfter(ConnectTimeout);
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(broker.Value.Host!, broker.Value.Port, limit.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellation.IsCancellationRequested)
-        {
-            return false;
         }
     }
 

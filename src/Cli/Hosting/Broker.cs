@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Pipeline.Hosting;
 
@@ -60,25 +59,14 @@ public static class Broker
     public static async Task<TimeSpan> EnsureReachableAsync(CommandContext context)
     {
         var configuration = context.Configuration;
-        var cancellation = context.Cancellation;
         OptionsBinding.Bind<RabbitMqOptions>(configuration, RabbitMqOptions.Section);
         var timeout = ConnectTimeout(configuration);
         var (host, port) = Endpoint(configuration);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        limit.CancelAfter(timeout);
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(host, port, limit.Token);
-        }
-        catch (SocketException e)
-        {
-            throw new CommandFailedException(Unreachable(configuration, e.Message), ExitCodes.Failed, e);
-        }
-        catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested)
-        {
-            throw new CommandFailedException(Unreachable(configuration, $"no answer within {timeout.TotalSeconds:0.#} s ({TimeoutSetting})"), ExitCodes.Failed, e);
-        }
+        var failure = await BrokerPort.ProbeAsync(host, port, timeout, context.Cancellation);
+        if (failure is not null)
+            throw new CommandFailedException(Unreachable(configuration, failure is TimeoutException
+                ? $"no answer within {timeout.TotalSeconds:0.#} s ({TimeoutSetting})"
+                : failure.Message), ExitCodes.Failed, failure);
         return timeout;
     }
 }
