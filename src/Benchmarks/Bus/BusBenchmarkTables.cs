@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pipeline.Learner.Runs;
 using Spectre.Console;
 
@@ -12,7 +13,8 @@ public static class BusBenchmarkTables
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{runConfig.Run.Steps}×{runConfig.Run.PromptsPerBatch}×{runConfig.Run.GroupSize} samples[/]")
             .Caption(Markup.Escape($"start: run created → version 0 published; waiting: per step, the learner idle until its batch's last group arrived; " +
                 $"training: per step, batch ready → version recorded (GRPO step, checkpoint, database); end: last version → run finished. " +
-                $"Both runs drew {(result.SamePrompts ? "the same" : "DIFFERENT")} prompts" +
+                PairsCaption(result) +
+                $"{(result.Pairs.Count > 1 ? "All" : "Both")} runs drew {(result.SamePrompts ? "the same" : "DIFFERENT")} prompts" +
                 (result.WarmupSteps > 0 ? $", each after an untimed warm-up run of {result.WarmupSteps} step(s) in the same processes." : "; no warm-up: both include their processes' first calls.") +
                 CpuCaption(result)));
         foreach (var column in new[] { "mode", "samples/s", "wall s", "versions", "start s", "waiting s/step", "training s/step", "end s", "busy", "CPU s Pipeline / other", "held-out accuracy" })
@@ -26,6 +28,12 @@ public static class BusBenchmarkTables
         console.Write(table);
         if (ThreadTable(result) is { } threads) console.Write(threads);
     }
+
+    /// <summary>With repeated pairs, every pair's ratio in the order run, and which one the table shows.</summary>
+    static string PairsCaption(BusBenchmarkResult result) => result.Pairs.Count > 1
+        ? $"Ratios of the {result.Pairs.Count} timed pairs, in order: {string.Join(", ", result.Pairs.Select(p => p.Ratio.ToString("F2", CultureInfo.InvariantCulture)))}; " +
+          $"the table shows the pair of the median ({result.Ratio.ToString("F2", CultureInfo.InvariantCulture)}{(result.Pairs.Count % 2 == 0 ? ", the lower of the two middle ones" : "")}). "
+        : "";
 
     /// <summary>The caption's account of the CPU in each timed run: how busy the machine was and the core-seconds of
     /// each process, then of everything else.</summary>
