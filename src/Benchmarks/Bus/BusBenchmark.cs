@@ -102,6 +102,7 @@ public static class BusBenchmark
         IReadOnlyList<(int, int, string)>? firstPrompts = null;
         for (int repeat = 0; repeat < repeats; repeat++)
         {
+            await QuietAsync(services.Named.Values, cancellation);
             using var embeddedCpu = CpuMeter.Start(new Dictionary<string, Process> { ["pipeline"] = self });
             var outcome = (await EmbeddedRun.RunAsync(embeddedSettings, config, null, null, cancellation)).Outcome;
             runs.Add(outcome.RunId);
@@ -138,6 +139,29 @@ public static class BusBenchmark
         return new BusBenchmarkResult(medianEmbedded, medianServices, ratios[MedianPair(ratios)], medianServices.Accuracy - medianEmbedded.Accuracy,
             samePrompts, rolloutWorkers, verifiers, warmupSteps,
             pairs.Select((p, i) => new BusBenchmarkPair(p.Embedded.SamplesPerSecond, p.Services.SamplesPerSecond, ratios[i])).ToArray());
+    }
+
+    /// <summary>Waits until the services have been idle for half a second (under 5 % of one core together), for at most
+    /// 15 s: the services' run ends once its last version is evaluated, but a worker may still be loading that version,
+    /// and an embedded run timed meanwhile would share the machine with it.</summary>
+    static async Task QuietAsync(IEnumerable<Process> services, CancellationToken cancellation)
+    {
+        var processes = services.ToArray();
+        TimeSpan Used() => processes.Aggregate(TimeSpan.Zero, (sum, p) =>
+        {
+            p.Refresh();
+            return p.HasExited ? sum : sum + p.TotalProcessorTime;
+        });
+        var window = TimeSpan.FromSeconds(0.5);
+        var waited = Stopwatch.StartNew();
+        var before = Used();
+        while (waited.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(window, cancellation);
+            var now = Used();
+            if (now - before < window * 0.05) return;
+            before = now;
+        }
     }
 
     /// <summary>The index of the pair whose ratio is the median: the middle one of an odd count, the lower of the two
